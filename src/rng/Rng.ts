@@ -8,7 +8,7 @@
  * thin mutable cursor over that state for hot loops; `withStream` confines the
  * mutation to one call and hands back the next state.
  *
- * Nothing here, nor anywhere in the project, calls `Math.random`.
+ * Nothing here, nor anywhere in the project, draws from the global unseeded generator.
  */
 import { createHash } from "node:crypto"
 import { Context, Layer } from "effect"
@@ -125,7 +125,7 @@ export class Stream {
 
   /**
    * A seed for a tfjs initializer or sampling op: an integer in [1, 2^31 − 1].
-   * Never 0 and never undefined, for which tfjs falls back to Math.random.
+   * Never 0 and never undefined, for which tfjs falls back to its unseeded global generator.
    */
   tfSeed(): number {
     return 1 + this.int(2147483646)

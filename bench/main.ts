@@ -1,0 +1,24 @@
+/**
+ * `npm run bench -- <name> [args…]`: runs `bench/<name>.ts`, whose `run(args)` prints its figures.
+ * Benchmarks print medians and ratios measured in one run; no timed tests anywhere.
+ */
+import { readdirSync } from "node:fs"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
+
+const here = dirname(fileURLToPath(import.meta.url))
+const available = readdirSync(here)
+  .filter((f) => f.endsWith(".ts") && f !== "main.ts" && !f.startsWith("_"))
+  .map((f) => f.slice(0, -3))
+  .sort()
+
+const [name, ...args] = process.argv.slice(2)
+if (name === undefined || !available.includes(name)) {
+  process.stderr.write(
+    `${name === undefined ? "No benchmark named." : `Unknown benchmark "${name}".`} ` +
+      `Run one of: ${available.map((b) => `npm run bench -- ${b}`).join(", ") || "(none yet)"}.\n`
+  )
+  process.exit(2)
+}
+const mod = (await import(join(here, `${name}.ts`))) as { run: (args: ReadonlyArray<string>) => Promise<void> }
+await mod.run(args)

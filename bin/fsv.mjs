@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// The `fsv` command. Runs src/cli/main.ts with a Node that strips TypeScript types
+// (≥ 22.18); on an older Node it re-executes itself with the Node 24 this package pins
+// (the `node` dev dependency), or says what to install.
+import { spawnSync } from "node:child_process"
+import { existsSync } from "node:fs"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..")
+const main = join(root, "src", "cli", "main.ts")
+const [major, minor] = process.versions.node.split(".").map(Number)
+const modern = major > 22 || (major === 22 && minor >= 18)
+
+if (modern) {
+  const cli = await import(main)
+  cli.runFsv()
+} else {
+  const pinned = join(root, "node_modules", "node", "bin", "node")
+  if (!existsSync(pinned)) {
+    process.stderr.write(
+      `error: fsv needs Node >= 22.18 (this is ${process.version}). ` +
+        `Run \`npm ci\` in ${root} to get the pinned Node 24, or install Node 24.\n`
+    )
+    process.exit(1)
+  }
+  const r = spawnSync(pinned, [main, ...process.argv.slice(2)], { stdio: "inherit" })
+  process.exit(r.status ?? 1)
+}

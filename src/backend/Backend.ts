@@ -1,0 +1,170 @@
+/**
+ * Tensor backends as a resource.
+ *
+ * `wasm` is the embedded default, `cpu` the pure-JS fallback; `node` and `node-gpu` are
+ * used when the user has installed `@tensorflow/tfjs-node` / `@tensorflow/tfjs-node-gpu`
+ * (their install scripts download libtensorflow, so they are optional). The choice comes
+ * from `--backend` or `FSV_BACKEND`. Variables, models and optimizer state live in a Scope
+ * and are disposed when it closes, on success, failure or interruption alike.
+ */
+import * as tf from "@tensorflow/tfjs"
+import "@tensorflow/tfjs-backend-wasm"
+import { Context, Effect, Layer, Schema, Scope } from "effect"
+
+export const BACKEND_NAMES = ["wasm", "cpu", "node", "node-gpu"] as const
+export type BackendName = (typeof BACKEND_NAMES)[number]
+export const DEFAULT_BACKEND: BackendName = "wasm"
+
+/** `--backend` / `FSV_BACKEND` named something that is not a backend. */
+export class UnknownBackend extends Schema.TaggedError<UnknownBackend>()("UnknownBackend", {
+  requested: Schema.String,
+  source: Schema.String
+}) {
+  override get message(): string {
+    return `Unknown tensor backend "${this.requested}" (from ${this.source}). ` +
+      `Choose one of ${BACKEND_NAMES.join(", ")}; "${DEFAULT_BACKEND}" is the default and needs nothing installed.`
+  }
+}
+
+/** The backend exists but cannot be loaded here. */
+export class BackendUnavailable extends Schema.TaggedError<BackendUnavailable>()("BackendUnavailable", {
+  backend: Schema.String,
+  install: Schema.String,
+  reason: Schema.String
+}) {
+  override get message(): string {
+    return `The "${this.backend}" tensor backend is not available: ${this.reason}. ` +
+      `Install it with \`${this.install}\` (it needs libtensorflow for this platform), ` +
+      `or run with --backend wasm (the default) or --backend cpu.`
+  }
+}
+
+/** Tensors outlived the program that made them. */
+export class TensorLeak extends Schema.TaggedError<TensorLeak>()("TensorLeak", {
+  baseline: Schema.Number,
+  after: Schema.Number,
+  label: Schema.String
+}) {
+  override get message(): string {
+    return `${this.label}: ${this.after - this.baseline} tensor(s) leaked ` +
+      `(tf.memory().numTensors went from ${this.baseline} to ${this.after}).`
+  }
+}
+
+/** Parse a backend name; `source` says where it came from, for the error. */
+export const parseBackendName = (requested: string, source: string): Effect.Effect<BackendName, UnknownBackend> =>
+  (BACKEND_NAMES as ReadonlyArray<string>).includes(requested)
+    ? Effect.succeed(requested as BackendName)
+    : Effect.fail(new UnknownBackend({ requested, source }))
+
+/** The backend to use: the flag if given, else `FSV_BACKEND`, else the default. */
+export const resolveBackendName = (
+  flag: string | undefined,
+  env: Record<string, string | undefined> = process.env
+): Effect.Effect<BackendName, UnknownBackend> => {
+  if (flag !== undefined && flag !== "") return parseBackendName(flag, "--backend")
+  const fromEnv = env["FSV_BACKEND"]
+  if (fromEnv !== undefined && fromEnv !== "") return parseBackendName(fromEnv, "FSV_BACKEND")
+  return Effect.succeed(DEFAULT_BACKEND)
+}
+
+const optionalPackage: Record<"node" | "node-gpu", { pkg: string; tfName: string }> = {
+  node: { pkg: "@tensorflow/tfjs-node", tfName: "tensorflow" },
+  "node-gpu": { pkg: "@tensorflow/tfjs-node-gpu", tfName: "tensorflow" }
+}
+
+const activate = (name: BackendName): Effect.Effect<void, BackendUnavailable> =>
+  Effect.gen(function*() {
+    let tfName: string = name
+    if (name === "node" || name === "node-gpu") {
+      const { pkg } = optionalPackage[name]
+      yield* Effect.tryPromise({
+        try: () => import(pkg),
+        catch: (e) =>
+          new BackendUnavailable({
+            backend: name,
+            install: `npm install ${pkg}@${tf.version.tfjs}`,
+            reason: `${pkg} could not be loaded (${firstLine(e)})`
+          })
+      })
+      tfName = optionalPackage[name].tfName
+    }
+    const ok = yield* Effect.tryPromise({
+      try: async () => {
+        const set = await tf.setBackend(tfName)
+        await tf.ready()
+        return set
+      },
+      catch: (e) =>
+        new BackendUnavailable({ backend: name, install: installHint(name), reason: firstLine(e) })
+    })
+    if (!ok || tf.getBackend() !== tfName) {
+      return yield* new BackendUnavailable({
+        backend: name,
+        install: installHint(name),
+        reason: `tfjs refused to initialise it (active backend: ${tf.getBackend()})`
+      })
+    }
+  })
+
+const installHint = (name: BackendName): string =>
+  name === "node" || name === "node-gpu"
+    ? `npm install ${optionalPackage[name].pkg}@${tf.version.tfjs}`
+    : `npm ci (the ${name} backend ships with this package)`
+
+const firstLine = (e: unknown): string => String(e instanceof Error ? e.message : e).split("\n")[0] ?? ""
+
+/** The active tensor backend and the versions that go into artifact keys. */
+export class Backend extends Context.Service<Backend, {
+  readonly name: BackendName
+  readonly tfjsVersion: string
+}>()("fsv/backend/Backend") {
+  /** Select and initialise `name`; fails with `BackendUnavailable` naming what to install. */
+  static readonly layer = (name: BackendName): Layer.Layer<Backend, BackendUnavailable> =>
+    Layer.effect(Backend, Effect.as(activate(name), { name, tfjsVersion: tf.version.tfjs }))
+
+  /** The backend from a `--backend` flag value or `FSV_BACKEND`, default wasm. */
+  static readonly fromFlag = (flag: string | undefined): Layer.Layer<Backend, BackendUnavailable | UnknownBackend> =>
+    Layer.unwrap(Effect.map(resolveBackendName(flag), Backend.layer))
+}
+
+/** A tensor owned by the current Scope: disposed when the Scope closes. */
+export const acquireTensor = <T extends tf.Tensor>(make: () => T): Effect.Effect<T, never, Scope.Scope> =>
+  Effect.acquireRelease(Effect.sync(make), (t) => Effect.sync(() => t.dispose()))
+
+/** A variable owned by the current Scope. `init` is disposed once copied into the variable. */
+export const acquireVariable = (
+  init: () => tf.Tensor,
+  name?: string
+): Effect.Effect<tf.Variable, never, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.sync(() => {
+      const t = init()
+      const v = tf.variable(t, true, name)
+      t.dispose()
+      return v
+    }),
+    (v) => Effect.sync(() => v.dispose())
+  )
+
+/** An optimizer (and its slot variables) owned by the current Scope. */
+export const acquireOptimizer = <O extends tf.Optimizer>(make: () => O): Effect.Effect<O, never, Scope.Scope> =>
+  Effect.acquireRelease(Effect.sync(make), (o) => Effect.sync(() => o.dispose()))
+
+/**
+ * Run `effect` in its own Scope and check that `tf.memory().numTensors` is back at its
+ * baseline afterwards, on success and on failure alike. A leak fails with `TensorLeak`
+ * (on a failed run, the run's own error wins and the leak is still reported when the
+ * error is a defect-free failure of `effect`).
+ */
+export const withLeakCheck = <A, E, R>(
+  effect: Effect.Effect<A, E, R>,
+  label = "scoped tensor program"
+): Effect.Effect<A, E | TensorLeak, Exclude<R, Scope.Scope>> =>
+  Effect.gen(function*() {
+    const baseline = tf.memory().numTensors
+    const exit = yield* Effect.exit(Effect.scoped(effect))
+    const after = tf.memory().numTensors
+    if (after !== baseline) return yield* new TensorLeak({ baseline, after, label })
+    return yield* exit
+  })

@@ -1,0 +1,7 @@
+/**
+ * The stages this program knows, by name: what `fsv rerun` can re-execute.
+ * Each pipeline adds its stage here.
+ */
+import type { AnyStage } from "../store/Stage.ts"
+
+export const knownStages: ReadonlyArray<AnyStage> = []
