@@ -1,0 +1,369 @@
+/**
+ * SMAC-lite's environment: SMAC's interface (oxwhirl/smac `starcraft2.py`, "S2") over the
+ * simulator in `world.ts`.
+ *
+ *   const env = makeEnv(BUILTIN_MAPS["2s3z"])
+ *   const s = env.reset(streamState(seed, ["smac", "env"]))
+ *   env.availActions(s, agent, mask); env.obs(s, agent, obsBuf); env.state(s, stateBuf)
+ *   const { reward, terminated, info } = env.step(s, actions)   // advances `s` in place
+ *
+ * `step` advances the given state in place (speed: no allocation per step); take a copy first
+ * with `cloneState` to branch. Every state owns all of its memory and its own random stream, so
+ * any number of states can be stepped side by side with one `Env`. Nothing here does I/O.
+ */
+import { Stream, type RngState } from "../../rng/Rng.ts"
+import { EpisodeOver, InvalidAction } from "./errors.ts"
+import type { MapSpec } from "./MapSpec.ts"
+import { LOOPS_PER_STEP, type UnitTypeName } from "./units.ts"
+import { ATTACK, cloneState, IDLE, initialState, makeWorld, MOVE, tick, type EnvState, type World } from "./world.ts"
+
+export { cloneState, type EnvState }
+
+/** S2 constructor options that SMAC-lite honours, with S2's defaults. */
+export interface EnvOptions {
+  /** Agents see the last action of visible allies (S2 `obs_last_action`, default false). */
+  readonly obsLastAction?: boolean
+  /** The state ends with the previous joint action, one-hot (S2 `state_last_action`, default true). */
+  readonly stateLastAction?: boolean
+  /** Report `info.episodeLimit` on time-outs (S2 `continuing_episode`, default false). */
+  readonly continuingEpisode?: boolean
+  /** S2 `reward_only_positive` (default true): |damage + kills| and no penalties. */
+  readonly rewardOnlyPositive?: boolean
+  /** S2 `reward_scale` (default true): divide by max_reward / reward_scale_rate. */
+  readonly rewardScale?: boolean
+  /** S2 `reward_scale_rate` (default 20): an episode's maximum return after scaling. */
+  readonly rewardScaleRate?: number
+  /** S2 `reward_death_value` (default 10) per enemy killed (and, with only-positive off, per ally lost × negative scale). */
+  readonly rewardDeathValue?: number
+  /** S2 `reward_win` (default 200). */
+  readonly rewardWin?: number
+  /** S2 `reward_defeat` (default 0). */
+  readonly rewardDefeat?: number
+  /** S2 `reward_negative_scale` (default 0.5). */
+  readonly rewardNegativeScale?: number
+}
+
+export interface EnvInfo {
+  readonly mapName: string
+  readonly nAgents: number
+  readonly nEnemies: number
+  /** 6 + nEnemies: no-op, stop, move N/S/E/W, attack (or heal) target i. */
+  readonly nActions: number
+  readonly obsSize: number
+  readonly stateSize: number
+  readonly episodeLimit: number
+  /** S2 `max_reward`: 10 per enemy + 200 + Σ enemy (hp + shield). */
+  readonly maxReward: number
+  readonly agentTypes: ReadonlyArray<UnitTypeName>
+  readonly enemyTypes: ReadonlyArray<UnitTypeName>
+}
+
+/** S2 `step`'s info dict. */
+export interface StepInfo {
+  readonly battleWon: boolean
+  /** The episode hit its limit (set only with `continuingEpisode`, as in S2). */
+  readonly episodeLimit: boolean
+  readonly deadAllies: number
+  readonly deadEnemies: number
+}
+
+export interface StepResult {
+  readonly reward: number
+  readonly terminated: boolean
+  readonly info: StepInfo
+}
+
+export interface Env {
+  readonly info: EnvInfo
+  readonly map: MapSpec
+  readonly world: World
+  reset(rng: RngState): EnvState
+  /** Advance `state` in place by one agent step (8 game loops). Throws InvalidAction / EpisodeOver. */
+  step(state: EnvState, actions: ArrayLike<number>): StepResult
+  obs(state: EnvState, agent: number, out?: Float32Array): Float32Array
+  state(state: EnvState, out?: Float32Array): Float32Array
+  availActions(state: EnvState, agent: number, out?: Uint8Array): Uint8Array
+}
+
+/** SMAC's fixed ranges (S2 `unit_sight_range`, `unit_shoot_range`, `_move_amount`). */
+export const SIGHT_RANGE = 9
+export const SHOOT_RANGE = 6
+export const MOVE_AMOUNT = 2
+/** Action ids (S2 `get_agent_action`). */
+export const NOOP = 0
+export const STOP = 1
+export const MOVE_NORTH = 2
+export const MOVE_SOUTH = 3
+export const MOVE_EAST = 4
+export const MOVE_WEST = 5
+export const N_NON_ATTACK = 6
+/** (dx, dy) per move action 2..5: north = +y, south = −y, east = +x, west = −x. */
+const MOVE_DX = [0, 0, 1, -1] as const
+const MOVE_DY = [1, -1, 0, 0] as const
+
+export const makeEnv = (map: MapSpec, options: EnvOptions = {}): Env => {
+  const obsLastAction = options.obsLastAction ?? false
+  const stateLastAction = options.stateLastAction ?? true
+  const continuingEpisode = options.continuingEpisode ?? false
+  const onlyPositive = options.rewardOnlyPositive ?? true
+  const scale = options.rewardScale ?? true
+  const scaleRate = options.rewardScaleRate ?? 20
+  const deathValue = options.rewardDeathValue ?? 10
+  const winReward = options.rewardWin ?? 200
+  const defeatReward = options.rewardDefeat ?? 0
+  const negScale = options.rewardNegativeScale ?? 0.5
+
+  const w = makeWorld(map)
+  const { nAgents, nEnemies, nUnits, types } = w
+  const nActions = N_NON_ATTACK + nEnemies
+  const bits = map.unitTypeBits
+  const shieldAlly = types.slice(0, nAgents).some((t) => t.shield > 0) ? 1 : 0
+  const shieldEnemy = types.slice(nAgents).some((t) => t.shield > 0) ? 1 : 0
+  // S2 `get_obs_size`: move feats, enemy feats, ally feats, own feats.
+  const nfEn = 4 + bits + 1 + shieldEnemy
+  const nfAl = 4 + bits + 1 + shieldAlly + (obsLastAction ? nActions : 0)
+  const nfOwn = bits + 1 + shieldAlly
+  const obsSize = 4 + nEnemies * nfEn + (nAgents - 1) * nfAl + nfOwn
+  // S2 `get_state_size`.
+  const nsAl = 4 + shieldAlly + bits
+  const nsEn = 3 + shieldEnemy + bits
+  const stateSize = nAgents * nsAl + nEnemies * nsEn + (stateLastAction ? nAgents * nActions : 0)
+  const maxReward = nEnemies * deathValue + winReward + types.slice(nAgents).reduce((a, t) => a + t.hp + t.shield, 0)
+  const rewardDivisor = scale ? maxReward / scaleRate : 1
+  /** One-hot index per unit: ally ids for agents, enemy ids for enemies (S2 `get_unit_type_id`). */
+  const typeId = Int32Array.from(types, (t, u) => (u < nAgents ? map.allyTypeIds[t.name] : map.enemyTypeIds[t.name]) ?? 0)
+  /** S2 `only_medivac_left` applies on maps with Medivacs (S2 map_type "MMM"). */
+  const hasMedivacs = types.some((t) => t.healer)
+  const centreX = map.width / 2
+  const centreY = map.height / 2
+  // S2 divides by the playable area's size; SMAC's maps are playable over the whole map.
+  const maxDistX = map.width
+  const maxDistY = map.height
+
+  const canMove = (s: EnvState, a: number, dir: number): boolean => {
+    // S2 `can_move`: the cell at int(pos ± move_amount / 2) is inside the map and pathable.
+    const x = Math.trunc(s.x[a]! + (MOVE_DX[dir]! * MOVE_AMOUNT) / 2)
+    const y = Math.trunc(s.y[a]! + (MOVE_DY[dir]! * MOVE_AMOUNT) / 2)
+    return x >= 0 && y >= 0 && x < map.width && y < map.height && w.pathable[y * map.width + x] === 1
+  }
+
+  const distance = (s: EnvState, a: number, b: number): number => Math.hypot(s.x[b]! - s.x[a]!, s.y[b]! - s.y[a]!)
+
+  const availActions = (s: EnvState, a: number, out: Uint8Array = new Uint8Array(nActions)): Uint8Array => {
+    out.fill(0)
+    if (s.alive[a] === 0) {
+      out[NOOP] = 1 // S2: only no-op when dead
+      return out
+    }
+    out[STOP] = 1
+    for (let dir = 0; dir < 4; dir++) if (canMove(s, a, dir)) out[MOVE_NORTH + dir] = 1
+    if (types[a]!.healer) {
+      // S2: a Medivac heals allies that are not Medivacs; action 6 + i names ally i.
+      for (let t = 0; t < nAgents; t++) {
+        if (s.alive[t] === 1 && !types[t]!.healer && distance(s, a, t) <= SHOOT_RANGE) out[N_NON_ATTACK + t] = 1
+      }
+    } else {
+      for (let e = 0; e < nEnemies; e++) {
+        if (s.alive[nAgents + e] === 1 && distance(s, a, nAgents + e) <= SHOOT_RANGE) out[N_NON_ATTACK + e] = 1
+      }
+    }
+    return out
+  }
+
+  const obs = (s: EnvState, a: number, out: Float32Array = new Float32Array(obsSize)): Float32Array => {
+    out.fill(0)
+    if (s.alive[a] === 0) return out // S2: a dead agent sees zeros
+    const x = s.x[a]!
+    const y = s.y[a]!
+    const avail = availActions(s, a, s.avail)
+    for (let m = 0; m < 4; m++) out[m] = avail[MOVE_NORTH + m]!
+    let base = 4
+    for (let e = 0; e < nEnemies; e++, base += nfEn) {
+      const u = nAgents + e
+      const d = distance(s, a, u)
+      if (!(d < SIGHT_RANGE && s.alive[u] === 1)) continue
+      out[base] = avail[N_NON_ATTACK + e]! // S2 quirk: for a Medivac, its heal flag for ally e
+      out[base + 1] = d / SIGHT_RANGE
+      out[base + 2] = (s.x[u]! - x) / SIGHT_RANGE
+      out[base + 3] = (s.y[u]! - y) / SIGHT_RANGE
+      out[base + 4] = s.hp[u]! / types[u]!.hp
+      let ind = base + 5
+      if (shieldEnemy) out[ind++] = types[u]!.shield > 0 ? s.shield[u]! / types[u]!.shield : 0
+      if (bits > 0) out[ind + typeId[u]!] = 1
+    }
+    for (let u = 0; u < nAgents; u++) {
+      if (u === a) continue
+      const d = distance(s, a, u)
+      if (d < SIGHT_RANGE && s.alive[u] === 1) {
+        out[base] = 1
+        out[base + 1] = d / SIGHT_RANGE
+        out[base + 2] = (s.x[u]! - x) / SIGHT_RANGE
+        out[base + 3] = (s.y[u]! - y) / SIGHT_RANGE
+        out[base + 4] = s.hp[u]! / types[u]!.hp
+        let ind = base + 5
+        if (shieldAlly) out[ind++] = types[u]!.shield > 0 ? s.shield[u]! / types[u]!.shield : 0
+        if (bits > 0) out[ind + typeId[u]!] = 1
+        ind += bits
+        if (obsLastAction && s.lastAction[u]! >= 0) out[ind + s.lastAction[u]!] = 1
+      }
+      base += nfAl
+    }
+    out[base] = s.hp[a]! / types[a]!.hp
+    if (shieldAlly) out[base + 1] = types[a]!.shield > 0 ? s.shield[a]! / types[a]!.shield : 0
+    if (bits > 0) out[base + 1 + shieldAlly + typeId[a]!] = 1
+    return out
+  }
+
+  const state = (s: EnvState, out: Float32Array = new Float32Array(stateSize)): Float32Array => {
+    out.fill(0)
+    for (let a = 0; a < nAgents; a++) {
+      if (s.alive[a] === 0) continue
+      const t = types[a]!
+      const base = a * nsAl
+      out[base] = s.hp[a]! / t.hp
+      out[base + 1] = (t.healer ? s.energy[a]! : s.cooldown[a]!) / t.smacMaxCooldown
+      out[base + 2] = (s.x[a]! - centreX) / maxDistX
+      out[base + 3] = (s.y[a]! - centreY) / maxDistY
+      if (shieldAlly) out[base + 4] = t.shield > 0 ? s.shield[a]! / t.shield : 0
+      if (bits > 0) out[base + 4 + shieldAlly + typeId[a]!] = 1
+    }
+    for (let e = 0; e < nEnemies; e++) {
+      const u = nAgents + e
+      if (s.alive[u] === 0) continue
+      const t = types[u]!
+      const base = nAgents * nsAl + e * nsEn
+      out[base] = s.hp[u]! / t.hp
+      out[base + 1] = (s.x[u]! - centreX) / maxDistX
+      out[base + 2] = (s.y[u]! - centreY) / maxDistY
+      if (shieldEnemy) out[base + 3] = t.shield > 0 ? s.shield[u]! / t.shield : 0
+      if (bits > 0) out[base + 3 + shieldEnemy + typeId[u]!] = 1
+    }
+    if (stateLastAction) {
+      const base = nAgents * nsAl + nEnemies * nsEn
+      for (let a = 0; a < nAgents; a++) if (s.lastAction[a]! >= 0) out[base + a * nActions + s.lastAction[a]!] = 1
+    }
+    return out
+  }
+
+  const reset = (rng: RngState): EnvState => initialState(w, rng)
+
+  const step = (s: EnvState, actions: ArrayLike<number>): StepResult => {
+    if (s.terminated) throw new EpisodeOver({ steps: s.steps })
+    const { prevHealth, prevAlive, avail: checkAvail } = s
+    for (let a = 0; a < nAgents; a++) {
+      const act = actions[a]!
+      availActions(s, a, checkAvail)
+      if (!(Number.isInteger(act) && act >= 0 && act < nActions && checkAvail[act] === 1)) {
+        throw new InvalidAction({ agent: a, action: act, available: [...checkAvail.keys()].filter((i) => checkAvail[i] === 1) })
+      }
+    }
+    // Commands (S2 `get_agent_action`), kept for all 8 loops.
+    for (let a = 0; a < nAgents; a++) {
+      const act = actions[a]!
+      s.lastAction[a] = act
+      if (act === NOOP) continue
+      if (act === STOP) s.order[a] = IDLE
+      else if (act < N_NON_ATTACK) {
+        s.order[a] = MOVE
+        s.goalX[a] = s.x[a]! + MOVE_DX[act - MOVE_NORTH]! * MOVE_AMOUNT
+        s.goalY[a] = s.y[a]! + MOVE_DY[act - MOVE_NORTH]! * MOVE_AMOUNT
+      } else {
+        s.order[a] = ATTACK
+        s.orderTarget[a] = types[a]!.healer ? act - N_NON_ATTACK : nAgents + act - N_NON_ATTACK
+      }
+    }
+    for (let u = 0; u < nUnits; u++) {
+      prevHealth[u] = s.hp[u]! + s.shield[u]!
+      prevAlive[u] = s.alive[u]!
+    }
+    s.fired.fill(-1)
+    const stream = new Stream(s.rng)
+    for (let loop = 0; loop < LOOPS_PER_STEP; loop++) tick(w, s, stream)
+    s.rng = stream.state()
+    s.steps += 1
+
+    // S2 `reward_battle`.
+    let deltaEnemy = 0
+    let deltaDeaths = 0
+    let deltaAlly = 0
+    for (let a = 0; a < nAgents; a++) {
+      if (prevAlive[a] === 0) continue
+      if (s.alive[a] === 0) {
+        if (!onlyPositive) deltaDeaths -= deathValue * negScale
+        deltaAlly += prevHealth[a]! * negScale
+      } else deltaAlly += negScale * (prevHealth[a]! - s.hp[a]! - s.shield[a]!)
+    }
+    for (let u = nAgents; u < nUnits; u++) {
+      if (prevAlive[u] === 0) continue
+      if (s.alive[u] === 0) {
+        deltaDeaths += deathValue
+        deltaEnemy += prevHealth[u]!
+      } else deltaEnemy += prevHealth[u]! - s.hp[u]! - s.shield[u]!
+    }
+    // Only-positive takes |·|, which also pays for enemy shield regen and healing (S2's quirk).
+    let reward = onlyPositive ? Math.abs(deltaEnemy + deltaDeaths) : deltaEnemy + deltaDeaths - deltaAlly
+
+    // S2 `update_units` and `only_medivac_left`.
+    let alliesAlive = 0
+    let alliesFighting = 0
+    let enemiesAlive = 0
+    let lastEnemy = -1
+    for (let a = 0; a < nAgents; a++) {
+      if (s.alive[a] === 1) {
+        alliesAlive++
+        if (!types[a]!.healer) alliesFighting++
+      }
+    }
+    for (let u = nAgents; u < nUnits; u++) {
+      if (s.alive[u] === 1) {
+        enemiesAlive++
+        lastEnemy = u
+      }
+    }
+    const onlyMedivacAlly = hasMedivacs && alliesFighting === 0
+    const onlyMedivacEnemy = hasMedivacs && enemiesAlive === 1 && types[lastEnemy]!.healer
+    let battleWon = false
+    let episodeLimit = false
+    if ((alliesAlive === 0 && enemiesAlive > 0) || onlyMedivacAlly) {
+      s.terminated = true
+      reward += defeatReward
+    } else if ((alliesAlive > 0 && enemiesAlive === 0) || onlyMedivacEnemy) {
+      s.terminated = true
+      battleWon = true
+      reward += winReward
+    } else if (alliesAlive === 0 && enemiesAlive === 0) {
+      s.terminated = true
+    } else if (s.steps >= map.episodeLimit) {
+      s.terminated = true
+      episodeLimit = continuingEpisode
+    }
+    s.battleWon = battleWon
+    return {
+      reward: reward / rewardDivisor,
+      terminated: s.terminated,
+      info: { battleWon, episodeLimit, deadAllies: nAgents - alliesAlive, deadEnemies: nEnemies - enemiesAlive }
+    }
+  }
+
+  return {
+    info: {
+      mapName: map.name,
+      nAgents,
+      nEnemies,
+      nActions,
+      obsSize,
+      stateSize,
+      episodeLimit: map.episodeLimit,
+      maxReward,
+      agentTypes: types.slice(0, nAgents).map((t) => t.name),
+      enemyTypes: types.slice(nAgents).map((t) => t.name)
+    },
+    map,
+    world: w,
+    reset,
+    step,
+    obs,
+    state,
+    availActions
+  }
+}

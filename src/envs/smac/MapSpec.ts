@@ -1,0 +1,145 @@
+/**
+ * Maps as data. A map is a JSON document checked by the `MapSpec` schema; the built-in maps
+ * live beside this file in `maps/*.json`, and a user adds one by writing a file of the same
+ * shape (docs/smac-lite.md, "Adding a map"). Every decoding error names the path of the bad
+ * field, e.g. `at ["allies"]["units"][1]["type"]`.
+ */
+import { Effect, Result, Schema } from "effect"
+import { MapInvalid, UnknownMap } from "./errors.ts"
+import { UNIT_TYPE_NAMES, type UnitTypeName } from "./units.ts"
+import map2s3z from "./maps/2s3z.json" with { type: "json" }
+import map3m from "./maps/3m.json" with { type: "json" }
+import map3sVs5z from "./maps/3s_vs_5z.json" with { type: "json" }
+import map5mVs6m from "./maps/5m_vs_6m.json" with { type: "json" }
+import map8m from "./maps/8m.json" with { type: "json" }
+import mapMMM2 from "./maps/MMM2.json" with { type: "json" }
+
+const PositiveInt = Schema.Int.pipe(Schema.check(Schema.isGreaterThan(0)))
+const NonNegativeInt = Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0)))
+
+const UnitTypeNameSchema = Schema.Literals(UNIT_TYPE_NAMES)
+
+const Point = Schema.Struct({ x: Schema.Finite, y: Schema.Finite })
+
+const Group = Schema.Struct({
+  /** Centre of the spawn grid. */
+  x: Schema.Finite,
+  y: Schema.Finite,
+  /** Unit types and counts, in spawn-grid order (SL `__place_group`). */
+  units: Schema.NonEmptyArray(Schema.Struct({ type: UnitTypeNameSchema, count: PositiveInt }))
+})
+
+/** A rectangle of whole pathable cells: x ∈ [x, x + width), y ∈ [y, y + height). */
+const Rect = Schema.Struct({ x: NonNegativeInt, y: NonNegativeInt, width: PositiveInt, height: PositiveInt })
+
+/** One id per unit type that appears; SMAC's one-hot `unit_type_bits` index. */
+const TypeIds = Schema.Struct({
+  stalker: Schema.optionalKey(NonNegativeInt),
+  zealot: Schema.optionalKey(NonNegativeInt),
+  marine: Schema.optionalKey(NonNegativeInt),
+  marauder: Schema.optionalKey(NonNegativeInt),
+  medivac: Schema.optionalKey(NonNegativeInt)
+})
+
+export const MapSpec = Schema.Struct({
+  name: Schema.String.pipe(Schema.check(Schema.isMinLength(1))),
+  /** Sources and choices, for people; ignored by the simulator. */
+  notes: Schema.optionalKey(Schema.Array(Schema.String)),
+  /** Steps after which the episode ends without a result (SM `limit`). */
+  episodeLimit: PositiveInt,
+  /** Map size in cells (MAP `MapInfo`). */
+  width: PositiveInt,
+  height: PositiveInt,
+  /** Union of pathable rectangles; every other cell blocks ground units (MAP `t3CellFlags`). */
+  pathable: Schema.NonEmptyArray(Rect),
+  /** Where the enemies attack-move to (MAP `gf_EnemyAttack`). */
+  attackPoint: Point,
+  allies: Group,
+  enemies: Group,
+  /** Length of the unit-type one-hot in observations and state (SM `unit_type_bits`; 0 = none). */
+  unitTypeBits: NonNegativeInt,
+  /** Ally type ids: the one-hot index and SMAC's agent sort key (S2 `init_units`). */
+  allyTypeIds: TypeIds,
+  /** Enemy type ids for the one-hot (S2 `get_unit_type_id(…, ally=False)`). */
+  enemyTypeIds: TypeIds
+})
+export type MapSpec = typeof MapSpec.Type
+
+const formatIssue = (path: string, message: string): string => `${message}\n  at ${path}`
+
+/** Rules that span fields, each reported at the path of the field to fix. */
+const crossFieldIssues = (m: MapSpec): Array<string> => {
+  const issues: Array<string> = []
+  m.pathable.forEach((r, i) => {
+    if (r.x + r.width > m.width || r.y + r.height > m.height) {
+      issues.push(formatIssue(`["pathable"][${i}]`, `Rectangle reaches outside the ${m.width}×${m.height} map`))
+    }
+  })
+  const pathable = (x: number, y: number): boolean =>
+    m.pathable.some((r) => x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height)
+  const points: ReadonlyArray<readonly [string, { readonly x: number; readonly y: number }]> = [
+    [`["attackPoint"]`, m.attackPoint],
+    [`["allies"]`, m.allies],
+    [`["enemies"]`, m.enemies]
+  ]
+  for (const [path, p] of points) {
+    if (!pathable(p.x, p.y)) issues.push(formatIssue(path, `Point (${p.x}, ${p.y}) is not on a pathable cell`))
+  }
+  const sides = [["allies", "allyTypeIds"], ["enemies", "enemyTypeIds"]] as const
+  for (const [side, idsKey] of sides) {
+    const ids = m[idsKey]
+    const needed = side === "allies" || m.unitTypeBits > 0
+    for (const { type } of m[side].units) {
+      const id = ids[type]
+      if (id === undefined) {
+        if (needed) issues.push(formatIssue(`["${idsKey}"]["${type}"]`, `Missing type id for ${type}, which is in ${side}`))
+      } else if (m.unitTypeBits > 0 && id >= m.unitTypeBits) {
+        issues.push(formatIssue(`["${idsKey}"]["${type}"]`, `Type id ${id} does not fit in unitTypeBits = ${m.unitTypeBits}`))
+      }
+    }
+  }
+  if (m.allies.units.every((u) => u.type === "medivac")) {
+    issues.push(formatIssue(`["allies"]["units"]`, "Allies need at least one unit that is not a medivac"))
+  }
+  return issues
+}
+
+/** Decode unknown JSON as a map; `source` names it in errors (a file path or "built-in 2s3z"). */
+export const decodeMapResult = (input: unknown, source: string): Result.Result<MapSpec, MapInvalid> => {
+  const decoded = Schema.decodeUnknownResult(MapSpec)(input, { errors: "all", onExcessProperty: "error" })
+  if (Result.isFailure(decoded)) return Result.fail(new MapInvalid({ source, issues: decoded.failure.message }))
+  const issues = crossFieldIssues(decoded.success)
+  return issues.length === 0 ? Result.succeed(decoded.success) : Result.fail(new MapInvalid({ source, issues: issues.join("\n") }))
+}
+
+/** Decode unknown JSON as a map, as an Effect. */
+export const decodeMap = (input: unknown, source = "given as JSON"): Effect.Effect<MapSpec, MapInvalid> =>
+  Effect.suspend(() => Effect.fromResult(decodeMapResult(input, source)))
+
+const builtin = (json: unknown, name: string): MapSpec => {
+  const r = decodeMapResult(json, `built-in ${name}`)
+  if (Result.isFailure(r)) throw r.failure // a broken built-in map is a bug in this repository
+  return r.success
+}
+
+/** The maps shipped with SMAC-lite, by SMAC name. */
+export const BUILTIN_MAPS = {
+  "2s3z": builtin(map2s3z, "2s3z"),
+  "3s_vs_5z": builtin(map3sVs5z, "3s_vs_5z"),
+  MMM2: builtin(mapMMM2, "MMM2"),
+  "3m": builtin(map3m, "3m"),
+  "8m": builtin(map8m, "8m"),
+  "5m_vs_6m": builtin(map5mVs6m, "5m_vs_6m")
+} as const satisfies Record<string, MapSpec>
+export type BuiltinMapName = keyof typeof BUILTIN_MAPS
+export const BUILTIN_MAP_NAMES = Object.keys(BUILTIN_MAPS) as ReadonlyArray<BuiltinMapName>
+
+const isBuiltin = (name: string): name is BuiltinMapName => Object.hasOwn(BUILTIN_MAPS, name)
+
+/** A built-in map by name. */
+export const loadMap = (name: string): Effect.Effect<MapSpec, UnknownMap> =>
+  isBuiltin(name) ? Effect.succeed(BUILTIN_MAPS[name]) : Effect.fail(new UnknownMap({ name, known: BUILTIN_MAP_NAMES }))
+
+/** Types on one side, expanded in spawn order. */
+export const expandUnits = (group: MapSpec["allies"]): Array<UnitTypeName> =>
+  group.units.flatMap(({ type, count }) => Array.from({ length: count }, () => type))

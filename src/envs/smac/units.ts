@@ -1,0 +1,186 @@
+/**
+ * The five SMAC unit types, every number in ONE time base: SC2 game loops.
+ *
+ * Time base (smac-spec §1, §7.1): SC2 runs 16 game loops per *normal* game-second and SMAC
+ * advances 8 loops per agent step (`step_mul`), so one step is 0.5 normal game-seconds.
+ * Value set: SC2's own editor values in normal game time (the maps' `UnitData.xml`), the time
+ * base that the game loops count. SMAClite stores speeds and weapon cooldowns as Liquipedia
+ * "Faster" values (1.4× normal speed) but shield regen, heal and energy in normal time; we
+ * convert the Faster numbers back to normal time (÷1.4 for speeds, ×1.4 for periods) once,
+ * here, so that movement, fire rate, shields and heals all run on the same clock as in SC2.
+ *
+ * Sources: SL = uoe-agents/smaclite unit JSONs and `unit.py`; MAP = SMAC's SC2Map `UnitData.xml`;
+ * S2 = oxwhirl/smac `starcraft2.py`.
+ */
+
+/** SC2 game loops per normal game-second (SL `TICKS_PER_SECOND`; SC2 engine). */
+export const LOOPS_PER_SECOND = 16
+/** Game loops per agent step (S2 `step_mul`, SM `SMACMap.step_mul`). */
+export const LOOPS_PER_STEP = 8
+/** Liquipedia "Faster" game speed runs 1.4 normal game-seconds per real second. */
+const FASTER = 1.4
+
+/** A speed in map units per normal second, as map units per game loop. */
+const perLoop = (perSecond: number): number => perSecond / LOOPS_PER_SECOND
+/** A weapon period given in Faster seconds, as whole game loops (normal time). */
+const fasterPeriodLoops = (fasterSeconds: number): number => Math.round(fasterSeconds * FASTER * LOOPS_PER_SECOND)
+
+export const UNIT_TYPE_NAMES = ["stalker", "zealot", "marine", "marauder", "medivac"] as const
+export type UnitTypeName = (typeof UNIT_TYPE_NAMES)[number]
+
+export interface UnitType {
+  readonly name: UnitTypeName
+  /** Hit points. */
+  readonly hp: number
+  /** Shield points (Protoss); 0 when the unit has none. */
+  readonly shield: number
+  /** Armor, subtracted from each hit's hp damage (never from shield damage). */
+  readonly armor: number
+  /** Damage per hit, before the bonus. */
+  readonly damage: number
+  /** Extra damage per hit against ARMORED targets. */
+  readonly bonusVsArmored: number
+  /** Hits per attack (Zealot: 2). */
+  readonly attacks: number
+  /** Weapon period in game loops (0: acts every loop, the Medivac's heal). */
+  readonly cooldownLoops: number
+  /** Weapon (or heal) range, added to both radii: in range when centre distance ≤ range + r_self + r_target. */
+  readonly range: number
+  /** Top speed in map units per game loop. */
+  readonly speedPerLoop: number
+  /** Footprint radius. */
+  readonly radius: number
+  readonly armored: boolean
+  /** Flies: collides only with other air units and cannot be hit by ground-only weapons. */
+  readonly air: boolean
+  readonly targetsGround: boolean
+  readonly targetsAir: boolean
+  /** Heals allies instead of attacking enemies. */
+  readonly healer: boolean
+  /** S2 `unit_max_cooldown`: the divisor of the state's cooldown feature (loops; energy for the Medivac). */
+  readonly smacMaxCooldown: number
+}
+
+// Shields (SL `unit.py`; MAP `ShieldRegenDelay 10`, `ShieldRegenRate 2`, both normal time).
+/** Loops after a hit before shields regenerate: 10 normal seconds. */
+export const SHIELD_REGEN_DELAY_LOOPS = 10 * LOOPS_PER_SECOND
+/** Shield regained per loop once regenerating: 2 per normal second. */
+export const SHIELD_REGEN_PER_LOOP = perLoop(2)
+
+// Medivac heal (SL `unit.py` HEAL_PER_SECOND, HEAL_PER_ENERGY, ENERGY_PER_SECOND; MAP energy values).
+/** Hit points healed per loop: 9 per normal second. */
+export const HEAL_PER_LOOP = perLoop(9)
+/** Hit points bought by one unit of energy. */
+export const HEAL_PER_ENERGY = 3
+/** A Medivac will not start healing a new target with less energy than this. */
+export const HEAL_START_ENERGY = 5
+/** Energy regained per loop: 0.5625 per normal second (MAP `EnergyRegenRate`). */
+export const ENERGY_REGEN_PER_LOOP = perLoop(0.5625)
+/** MAP `EnergyStart`. */
+export const ENERGY_START = 50
+/** MAP `EnergyMax`. */
+export const ENERGY_MAX = 200
+
+/** Enemies acquire allies within this distance plus the target's radius (SL `minimum_scan_range`). */
+export const ENEMY_SCAN_RANGE = 5
+
+/** SL `MELEE_ATTACK_RANGE` (`unit_type.py`). */
+const MELEE_RANGE = 0.1
+
+export const UNIT_TYPES: Readonly<Record<UnitTypeName, UnitType>> = {
+  stalker: {
+    name: "stalker",
+    hp: 80, // SL stalker.json; MAP agrees
+    shield: 80, // SL; MAP
+    armor: 1, // SL; MAP
+    damage: 13, // SL (weapons are not overridden in the maps)
+    bonusVsArmored: 5, // SL `bonuses: {ARMORED: 5}`
+    attacks: 1,
+    cooldownLoops: fasterPeriodLoops(1.34), // SL 1.34 Faster s → 1.876 s normal → 30 loops
+    range: 6, // SL
+    speedPerLoop: perLoop(2.9531), // MAP (normal); SL's 4.13 is the same in Faster
+    radius: 0.625, // MAP; SL size 1.25 / 2
+    armored: true, // SL attributes ARMORED, MECHANICAL
+    air: false,
+    targetsGround: true, // SL valid_targets GROUND, AIR
+    targetsAir: true,
+    healer: false,
+    smacMaxCooldown: 35 // S2 unit_max_cooldown
+  },
+  zealot: {
+    name: "zealot",
+    hp: 100, // SL; MAP
+    shield: 50, // SL; MAP
+    armor: 1, // SL; MAP
+    damage: 8, // SL
+    bonusVsArmored: 0,
+    attacks: 2, // SL `attacks: 2`
+    cooldownLoops: fasterPeriodLoops(0.86), // SL 0.86 Faster s → 1.204 s normal → 19 loops
+    range: MELEE_RANGE, // SL "MELEE"
+    speedPerLoop: perLoop(2.25), // MAP (normal); SL 3.15 Faster
+    radius: 0.5, // SL size 1.0 / 2 (MAP: SC2 default)
+    armored: false, // SL LIGHT, BIOLOGICAL
+    air: false,
+    targetsGround: true, // SL valid_targets GROUND
+    targetsAir: false,
+    healer: false,
+    smacMaxCooldown: 22 // S2
+  },
+  marine: {
+    name: "marine",
+    hp: 45, // SL; MAP
+    shield: 0,
+    armor: 0, // SL; MAP
+    damage: 6, // SL
+    bonusVsArmored: 0,
+    attacks: 1,
+    cooldownLoops: fasterPeriodLoops(0.61), // SL 0.61 Faster s → 0.854 s normal → 14 loops
+    range: 5, // SL
+    speedPerLoop: perLoop(2.25), // MAP (normal); SL 3.15 Faster
+    radius: 0.375, // MAP; SL size 0.75 / 2
+    armored: false, // SL LIGHT, BIOLOGICAL
+    air: false,
+    targetsGround: true, // SL valid_targets GROUND, AIR
+    targetsAir: true,
+    healer: false,
+    smacMaxCooldown: 15 // S2
+  },
+  marauder: {
+    name: "marauder",
+    hp: 125, // SL; MAP
+    shield: 0,
+    armor: 1, // SL; MAP
+    damage: 10, // SL
+    bonusVsArmored: 10, // SL `bonuses: {ARMORED: 10}`
+    attacks: 1,
+    cooldownLoops: fasterPeriodLoops(1.07), // SL 1.07 Faster s → 1.498 s normal → 24 loops
+    range: 6, // SL
+    speedPerLoop: perLoop(2.25), // MAP (normal); SL 3.15 Faster
+    radius: 0.5625, // MAP; SL size 1.125 / 2
+    armored: true, // SL ARMORED, BIOLOGICAL
+    air: false,
+    targetsGround: true, // SL valid_targets GROUND
+    targetsAir: false,
+    healer: false,
+    smacMaxCooldown: 25 // S2
+  },
+  medivac: {
+    name: "medivac",
+    hp: 150, // SL; MAP
+    shield: 0,
+    armor: 1, // SL; MAP
+    damage: 0, // heals instead
+    bonusVsArmored: 0,
+    attacks: 0,
+    cooldownLoops: 0, // SL cooldown 0: heals every loop
+    range: 4, // SL heal range
+    speedPerLoop: perLoop(2.75), // MAP 2.75 normal (flag §7.2: SL's 3.5 matches neither timebase)
+    radius: 0.75, // MAP; SL size 1.5 / 2
+    armored: true, // SL ARMORED, MECHANICAL
+    air: true, // SL plane AIR
+    targetsGround: true, // SL valid_targets GROUND (heal targets)
+    targetsAir: false,
+    healer: true,
+    smacMaxCooldown: ENERGY_MAX // S2: a Medivac's state feature is energy / 200
+  }
+}
