@@ -10,6 +10,7 @@ import {
   checkIgm,
   checkMonotonicity,
   checkTheorem1,
+  findIgmViolation,
   fsvFactorization,
   InvalidCheckOptions,
   InvalidPropertyRuns,
@@ -41,6 +42,12 @@ describe("checkIgm", () => {
     expect(argmaxJoint(table, counts)).not.toEqual(cx.greedy)
     expect(cx.qTotRival).toBeGreaterThanOrEqual(cx.qTotGreedy)
     expect(mixer(cx.rival.map((u, i) => cx.qs[i]![u]!))).toBe(cx.qTotRival)
+  })
+  it("explains a hand-worked violation: Q_1 = Q_2 = [0, 1] under Q_1 + Q_2 − 2·Q_1·Q_2", () => {
+    // greedy tuple (1, 1) gives 1 + 1 − 2 = 0, while (0, 1) gives 1: the joint argmax is (0, 1)
+    const cx = findIgmViolation((q) => q[0]! + q[1]! - 2 * q[0]! * q[1]!, [[0, 1], [0, 1]])
+    expect(cx).toEqual({ qs: [[0, 1], [0, 1]], greedy: [1, 1], qTotGreedy: 0, rival: [0, 1], qTotRival: 1 })
+    expect(findIgmViolation(vdnMix, [[0, 1], [0, 1]])).toBeUndefined()
   })
   it("accepts VDN", () => {
     const report = checkIgm(vdnMix, { agents: { min: 1, max: 4 }, actions: { min: 1, max: 4 } })

@@ -55,13 +55,7 @@ const greedyJointIsTupleOfGreedy = (policies: (c: Case) => Policies) =>
   })
 
 describe("IGO ⇒ IGM for energy-based policies", () => {
-  it("holds when π_tot = Π_i π_i, and the individual modes are the argmaxes of Q_i", () => {
-    holds("IGO implies IGM", greedyJointIsTupleOfGreedy(igoPolicies))
-    holds(
-      "IGO modes are Q argmaxes",
-      fc.property(caseArb, (c) => individualArgmax(igoPolicies(c).pis).join() === individualArgmax(c.qs).join())
-    )
-  })
+  it("holds when π_tot = Π_i π_i", () => holds("IGO implies IGM", greedyJointIsTupleOfGreedy(igoPolicies)))
   it("rejects the same claim without IGO: a joint energy policy and its marginals (relative overgeneralization)", () => {
     const marginals = (c: Case): Policies => {
       const counts = c.qs.map((q) => q.length)
@@ -72,6 +66,17 @@ describe("IGO ⇒ IGM for energy-based policies", () => {
     }
     const [c] = rejected("IGO implies IGM", greedyJointIsTupleOfGreedy(marginals))
     expect(c.qs.length).toBeGreaterThanOrEqual(2)
+  })
+})
+
+describe("the modes of the individual energy policies are the argmaxes of Q_i (so IGO's greedy tuple is IGM's)", () => {
+  const modesAreArgmaxes = (policy: (q: ReadonlyArray<number>, alpha: number) => ReadonlyArray<number>) =>
+    fc.property(caseArb, (c) =>
+      individualArgmax(c.qs.map((q, i) => policy(q, c.alphas[i]!))).join() === individualArgmax(c.qs).join()
+    )
+  it("holds for π_i = exp((Q_i − V_i)/α_i)", () => holds("IGO modes", modesAreArgmaxes(energyPolicy)))
+  it("rejects Q read as a cost, π_i ∝ exp(−Q_i/α_i)", () => {
+    rejected("IGO modes", modesAreArgmaxes((q, alpha) => energyPolicy(q.map((x) => -x), alpha)))
   })
 })
 
