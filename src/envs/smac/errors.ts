@@ -1,9 +1,5 @@
-/**
- * Every failure a user of SMAC-lite can cause, as a typed error with a one-paragraph message.
- * `CliError.userMessage` lets `fsv smac …` print the message instead of a stack trace.
- */
+/** Every failure a user of SMAC-lite can cause, as a typed error with a one-paragraph message. */
 import { Schema } from "effect"
-import { CliError } from "effect/cli"
 
 /** A map name that is neither built in nor a `.json` file path. */
 export class UnknownMap extends Schema.TaggedError<UnknownMap>()("UnknownMap", {
@@ -13,9 +9,6 @@ export class UnknownMap extends Schema.TaggedError<UnknownMap>()("UnknownMap", {
   override get message(): string {
     return `There is no SMAC-lite map called "${this.name}". The built-in maps are ${this.known.join(", ")}; ` +
       `to use your own map, pass the path of a map JSON file (ending in .json) instead.`
-  }
-  override get [CliError.userMessage](): string {
-    return this.message
   }
 }
 
@@ -28,9 +21,6 @@ export class MapInvalid extends Schema.TaggedError<MapInvalid>()("MapInvalid", {
     return `The map ${this.source} is not a valid SMAC-lite map:\n${this.issues}\n` +
       `See docs/smac-lite.md ("Adding a map") for the format.`
   }
-  override get [CliError.userMessage](): string {
-    return this.message
-  }
 }
 
 /** A file that could not be read, or whose text is not JSON. */
@@ -40,9 +30,6 @@ export class FileUnreadable extends Schema.TaggedError<FileUnreadable>()("FileUn
 }) {
   override get message(): string {
     return `Could not read ${this.path}: ${this.reason}. Check that the path is right and the file is JSON.`
-  }
-  override get [CliError.userMessage](): string {
-    return this.message
   }
 }
 
@@ -54,9 +41,6 @@ export class RecordingInvalid extends Schema.TaggedError<RecordingInvalid>()("Re
   override get message(): string {
     return `${this.path} is not a SMAC-lite episode recording:\n${this.issues}\n` +
       `Produce one with \`fsv smac record --map 2s3z --out episode.json\`.`
-  }
-  override get [CliError.userMessage](): string {
-    return this.message
   }
 }
 

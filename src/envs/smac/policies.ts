@@ -89,3 +89,7 @@ export const focusFireActions = (env: Env, s: EnvState, out: Int32Array): Int32A
   }
   return out
 }
+
+/** A policy by name as `(state, out) => void`; the random one draws from `stream`. */
+export const makePolicy = (env: Env, name: PolicyName, stream: Stream): (s: EnvState, out: Int32Array) => void =>
+  name === "random" ? (s, out) => void randomActions(env, s, stream, out) : (s, out) => void focusFireActions(env, s, out)

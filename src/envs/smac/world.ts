@@ -456,7 +456,7 @@ const separate = (w: World, s: EnvState): void => {
 }
 
 /** SL `take_damage`: shields absorb first, armor reduces each hit's hp damage. Returns hp + shield lost. */
-const takeHit = (w: World, s: EnvState, t: number, amount: number): number => {
+export const takeHit = (w: World, s: EnvState, t: number, amount: number): number => {
   if (s.hp[t]! <= 0) return 0
   const type = w.types[t]!
   if (type.shield > 0) s.shieldDelay[t] = SHIELD_REGEN_DELAY_LOOPS
@@ -468,7 +468,7 @@ const takeHit = (w: World, s: EnvState, t: number, amount: number): number => {
 }
 
 /** SL `deal_damage`: (damage + bonus vs armored) applied `attacks` times. */
-const attack = (w: World, s: EnvState, u: number, t: number): void => {
+export const attack = (w: World, s: EnvState, u: number, t: number): void => {
   const type = w.types[u]!
   const perHit = type.damage + (w.types[t]!.armored ? type.bonusVsArmored : 0)
   let lost = 0
@@ -479,7 +479,7 @@ const attack = (w: World, s: EnvState, u: number, t: number): void => {
 }
 
 /** SL `Unit.heal`, one loop of it. */
-const heal = (w: World, s: EnvState, u: number, t: number): void => {
+export const heal = (w: World, s: EnvState, u: number, t: number): void => {
   const maxHp = w.types[t]!.hp
   if ((s.prevTarget[u] !== t && s.energy[u]! < HEAL_START_ENERGY) || s.hp[t]! >= maxHp) {
     if (u >= w.nAgents) s.target[u] = -1 // the enemy Medivac looks for another patient

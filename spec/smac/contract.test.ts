@@ -1,0 +1,71 @@
+/**
+ * One contract over every map (JaxMARL-style): a few seeded episodes of random valid actions and
+ * one of focus fire, checking SMAC's interface invariants at every step.
+ */
+import { describe, expect, it } from "vitest"
+import { makeEnv, N_NON_ATTACK, SHOOT_RANGE } from "../../src/envs/smac/Env.ts"
+import { BUILTIN_MAP_NAMES, BUILTIN_MAPS } from "../../src/envs/smac/MapSpec.ts"
+import { makePolicy, type PolicyName } from "../../src/envs/smac/policies.ts"
+import { stream, streamState } from "../../src/rng/Rng.ts"
+
+const EPISODES: ReadonlyArray<readonly [PolicyName, number]> = [["random", 1], ["random", 2], ["random", 3], ["focus-fire", 4]]
+/** Largest overlap of two same-plane units tolerated at a step boundary (map units). */
+const OVERLAP_TOLERANCE = 0.05
+
+describe.each(BUILTIN_MAP_NAMES)("contract: %s", (name) => {
+  const env = makeEnv(BUILTIN_MAPS[name])
+  const { nAgents, nEnemies, nActions, obsSize, stateSize, episodeLimit, maxReward } = env.info
+  const w = env.world
+
+  it.each(EPISODES)("%s episode, seed %i", (policyName, seed) => {
+    const s = env.reset(streamState(seed, ["spec", "smac", "contract", name]))
+    const policy = makePolicy(env, policyName, stream(seed, ["spec", "smac", "contract", name, policyName]))
+    const actions = new Int32Array(nAgents)
+    let total = 0
+    let terminated = false
+    while (!terminated) {
+      const state = env.state(s)
+      expect(state.length).toBe(stateSize)
+      expect(state.every((v) => Number.isFinite(v) && Math.abs(v) <= 1)).toBe(true)
+      for (let a = 0; a < nAgents; a++) {
+        const mask = env.availActions(s, a)
+        const o = env.obs(s, a)
+        expect(mask.length).toBe(nActions)
+        expect(o.length).toBe(obsSize)
+        expect(o.every((v) => Number.isFinite(v) && Math.abs(v) <= 1)).toBe(true)
+        if (s.alive[a] === 0) {
+          expect(Array.from(mask)).toEqual([1, ...Array(nActions - 1).fill(0)])
+          expect(o.every((v) => v === 0)).toBe(true)
+          continue
+        }
+        expect([mask[0], mask[1]]).toEqual([0, 1])
+        for (let i = N_NON_ATTACK; i < nActions; i++) {
+          const t = w.types[a]!.healer ? i - N_NON_ATTACK : nAgents + i - N_NON_ATTACK
+          const valid = w.types[a]!.healer
+            ? t < nAgents && t !== a && !w.types[t]!.healer && s.alive[t] === 1
+            : t < nAgents + nEnemies && s.alive[t] === 1
+          const inRange = valid && Math.hypot(s.x[t]! - s.x[a]!, s.y[t]! - s.y[a]!) <= SHOOT_RANGE
+          expect(mask[i], `agent ${a} action ${i}`).toBe(inRange ? 1 : 0)
+        }
+      }
+      policy(s, actions)
+      const r = env.step(s, actions)
+      expect(r.reward).toBeGreaterThanOrEqual(0)
+      total += r.reward
+      terminated = r.terminated
+      expect(s.steps).toBeLessThanOrEqual(episodeLimit)
+      for (let i = 0; i < w.nUnits; i++) {
+        for (let j = i + 1; j < w.nUnits; j++) {
+          if (s.alive[i] === 0 || s.alive[j] === 0 || w.types[i]!.air !== w.types[j]!.air) continue
+          const gap = Math.hypot(s.x[i]! - s.x[j]!, s.y[i]! - s.y[j]!) - w.radius[i]! - w.radius[j]!
+          expect(gap, `units ${i} and ${j} after step ${s.steps}`).toBeGreaterThan(-OVERLAP_TOLERANCE)
+        }
+      }
+    }
+    // At most 20, plus what the |·| of S2's only-positive reward pays for enemy shield regen and
+    // healing (each point restored can be paid once as regen and once more as damage).
+    const scale = maxReward / 20
+    expect(total).toBeLessThanOrEqual(20 + (2 * s.enemyRestored) / scale + 1e-9)
+    if (s.battleWon) expect(total).toBeGreaterThanOrEqual(200 / scale)
+  })
+})
