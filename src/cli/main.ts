@@ -11,6 +11,7 @@ import { verify } from "../store/ArtifactStore.ts"
 import { readKeyRecord, rerun } from "../store/Rerun.ts"
 import { runCli } from "./run.ts"
 import { knownStages } from "./stages.ts"
+import { theoryCommand } from "./theory.ts"
 
 /** `fsv verify` found files that do not match their manifest. */
 export class VerifyFailed extends Schema.TaggedError<VerifyFailed>()("VerifyFailed", {
@@ -95,7 +96,7 @@ const rerunCommand = Command.make(
   Command.withDescription("Re-execute an artifact's stage from its recorded config into a fresh store; exit 0 when every file is byte-identical.")
 )
 
-const subcommands = [verifyCommand, rerunCommand] as const
+const subcommands = [verifyCommand, rerunCommand, theoryCommand] as const
 
 export const fsv = Command.make("fsv").pipe(
   Command.withDescription("FSV and baselines for cooperative multi-agent RL, as reproducible pipelines."),

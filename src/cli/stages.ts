@@ -2,6 +2,7 @@
  * The stages this program knows, by name: what `fsv rerun` can re-execute.
  * Each pipeline adds its stage here.
  */
+import { theoryStage } from "../../pipelines/theory.ts"
 import type { AnyStage } from "../store/Stage.ts"
 
-export const knownStages: ReadonlyArray<AnyStage> = []
+export const knownStages: ReadonlyArray<AnyStage> = [theoryStage]
