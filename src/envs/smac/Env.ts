@@ -175,7 +175,7 @@ export const makeEnv = (map: MapSpec, options: EnvOptions = {}): Env => {
     if (s.alive[a] === 0) return out // S2: a dead agent sees zeros
     const x = s.x[a]!
     const y = s.y[a]!
-    const avail = availActions(s, a, s.avail)
+    const avail = availActions(s, a, s.obsAvail)
     for (let m = 0; m < 4; m++) out[m] = avail[MOVE_NORTH + m]!
     let base = 4
     for (let e = 0; e < nEnemies; e++, base += nfEn) {

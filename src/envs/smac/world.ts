@@ -121,8 +121,10 @@ export interface EnvState {
   readonly actOrder: Int16Array
   readonly prevHealth: Float64Array
   readonly prevAlive: Uint8Array
-  /** One agent's action mask (6 + nEnemies). */
+  /** One agent's action mask (6 + nEnemies), scratch for policies and `step`'s check. */
   readonly avail: Uint8Array
+  /** The same, private to `obs`. */
+  readonly obsAvail: Uint8Array
 }
 
 export const initialState = (w: World, rng: RngState): EnvState => {
@@ -164,7 +166,8 @@ export const initialState = (w: World, rng: RngState): EnvState => {
     actOrder: new Int16Array(n),
     prevHealth: f64(),
     prevAlive: new Uint8Array(n),
-    avail: new Uint8Array(6 + w.nEnemies)
+    avail: new Uint8Array(6 + w.nEnemies),
+    obsAvail: new Uint8Array(6 + w.nEnemies)
   }
   return s
 }
