@@ -30,7 +30,7 @@ describe("recording", () => {
     expect(rec.result).toMatchObject({ battleWon: true, steps: 1, damageDealt: 6, damageTaken: 0, deadAllies: 2, deadEnemies: 3 })
     expect(summarize(rec)).toBe([
       "3m, seed 0, policy scripted",
-      "Result: allies won after 1 steps (0.5 game-seconds)",
+      "Result: allies won after 1 step (0.5 game-seconds)",
       "Return: 11.84", // (6 + 10 + 200) / (365 / 20)
       "Damage dealt to enemies: 6.0 hp+shield (3/3 enemies killed)",
       "Damage taken by allies: 0.0 hp+shield (2/3 allies lost)"

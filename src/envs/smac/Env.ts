@@ -98,8 +98,8 @@ export const MOVE_EAST = 4
 export const MOVE_WEST = 5
 export const N_NON_ATTACK = 6
 /** (dx, dy) per move action 2..5: north = +y, south = −y, east = +x, west = −x. */
-const MOVE_DX = [0, 0, 1, -1] as const
-const MOVE_DY = [1, -1, 0, 0] as const
+export const MOVE_DX = [0, 0, 1, -1] as const
+export const MOVE_DY = [1, -1, 0, 0] as const
 
 export const makeEnv = (map: MapSpec, options: EnvOptions = {}): Env => {
   const obsLastAction = options.obsLastAction ?? false

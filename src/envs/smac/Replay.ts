@@ -132,7 +132,7 @@ export const summarize = (rec: Recording): string => {
     : "draw (both sides died)"
   return [
     `${rec.map.name}, seed ${rec.seed}, policy ${rec.policy}`,
-    `Result: ${outcome} after ${r.steps} steps (${seconds} game-seconds)`,
+    `Result: ${outcome} after ${r.steps} step${r.steps === 1 ? "" : "s"} (${seconds} game-seconds)`,
     `Return: ${r.return.toFixed(2)}`,
     `Damage dealt to enemies: ${r.damageDealt.toFixed(1)} hp+shield (${r.deadEnemies}/${nEnemies} enemies killed)`,
     `Damage taken by allies: ${r.damageTaken.toFixed(1)} hp+shield (${r.deadAllies}/${nAllies} allies lost)`

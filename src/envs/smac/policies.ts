@@ -3,7 +3,7 @@
  * Both write one action per agent into `out`; both only ever choose available actions.
  */
 import type { Stream } from "../../rng/Rng.ts"
-import { MOVE_AMOUNT, MOVE_NORTH, N_NON_ATTACK, STOP, type Env, type EnvState } from "./Env.ts"
+import { MOVE_AMOUNT, MOVE_DX, MOVE_DY, MOVE_NORTH, N_NON_ATTACK, STOP, type Env, type EnvState } from "./Env.ts"
 
 export type PolicyName = "random" | "focus-fire"
 export const POLICY_NAMES: ReadonlyArray<PolicyName> = ["random", "focus-fire"]
@@ -24,9 +24,6 @@ export const randomActions = (env: Env, s: EnvState, stream: Stream, out: Int32A
   }
   return out
 }
-
-const MOVE_DX = [0, 0, 1, -1] as const
-const MOVE_DY = [1, -1, 0, 0] as const
 
 /**
  * Focus fire, exactly as the acceptance criteria define it:

@@ -11,8 +11,7 @@
  *   5. units at 0 hp die.
  * All state lives in the `EnvState` passed in; `World` is the map's read-only unit table.
  */
-import type { RngState } from "../../rng/Rng.ts"
-import type { Stream } from "../../rng/Rng.ts"
+import type { RngState, Stream } from "../../rng/Rng.ts"
 import type { MapSpec } from "./MapSpec.ts"
 import { allyOrder, placeGroup, type Placed } from "./spawn.ts"
 import {
