@@ -1,0 +1,55 @@
+/**
+ * `fsv sweep SPEC` on one machine: the sweep workflow on the in-memory workflow engine, the
+ * run queue in memory, `jobs` worker threads, no server.
+ *
+ * Why in memory is enough here: the durable state of a sweep is its artifacts. Every run is
+ * a content-addressed stage, so a sweep resubmitted after a crash finds the finished runs as
+ * cache hits and computes only what is missing; a run killed mid-way left no artifact (the
+ * store publishes atomically) and is simply run again. What is lost with the process is only
+ * which runs were in flight, which the journal (`Board.ts`) records for `fsv sweep status`.
+ */
+import { Effect, Layer } from "effect"
+import * as PersistedQueue from "effect/persistence/PersistedQueue"
+import { WorkflowEngine } from "effect/workflow"
+import { Progress } from "../progress/Progress.ts"
+import { journalPath, RunBoard } from "./Board.ts"
+import type { SweepPlan } from "./Plan.ts"
+import { RunPool } from "./Pool.ts"
+import type { StageRegistry } from "./Registry.ts"
+import { withProgress } from "./Status.ts"
+import { runQueueWorker, type SweepOutcome, type SweepPayload, SweepWorkflow, SweepWorkflowLayer } from "./Workflow.ts"
+
+export const payloadOf = (plan: SweepPlan, generation: number): SweepPayload => ({
+  id: plan.id,
+  generation,
+  name: plan.name,
+  runs: plan.runs.map((r) => r.item),
+  summary: plan.summary
+})
+
+/** What a submission returns: the outcome, and whether it was an earlier execution's (nothing computed now). */
+export interface Submitted {
+  readonly outcome: SweepOutcome
+  readonly finishedBefore: boolean
+}
+
+/** Run `plan` here with `jobs` threads against the store at `root`. */
+export const sweepLocal = (
+  plan: SweepPlan,
+  options: { readonly jobs: number; readonly root: string; readonly registry: StageRegistry }
+): Effect.Effect<Submitted, never, Progress> =>
+  Effect.gen(function*() {
+    const board = yield* RunBoard
+    const progress = yield* Progress
+    const outcome = yield* withProgress(plan, board, progress, SweepWorkflow.execute(payloadOf(plan, 1)))
+    return { outcome, finishedBefore: false }
+  }).pipe(
+    Effect.provide(
+      Layer.mergeAll(SweepWorkflowLayer, runQueueWorker(options.jobs, "local")).pipe(
+        Layer.provideMerge(RunPool.layer({ size: options.jobs, root: options.root, registry: options.registry.module, label: "local" })),
+        Layer.provideMerge(RunBoard.local(journalPath(options.root, plan.id))),
+        Layer.provideMerge(PersistedQueue.layer.pipe(Layer.provide(PersistedQueue.layerStoreMemory))),
+        Layer.provideMerge(WorkflowEngine.layerMemory)
+      )
+    )
+  )

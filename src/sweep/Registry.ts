@@ -1,0 +1,34 @@
+/**
+ * The stages a sweep can run, by name, and the module that lists them.
+ *
+ * Runs execute in worker threads (and, on a cluster, in other processes on other hosts),
+ * which cannot receive functions: they import `module` and read its `knownStages` export.
+ * The registry of the `fsv` program is `src/cli/stages.ts`; tests pass a module of their own.
+ */
+import { knownStages } from "../cli/stages.ts"
+import type { AnyStage } from "../store/Stage.ts"
+import { summaryStage } from "./Summary.ts"
+
+export interface StageRegistry {
+  /** URL of an ES module exporting `knownStages: ReadonlyArray<AnyStage>`. */
+  readonly module: string
+  /** The same stages, in this thread. */
+  readonly stages: ReadonlyArray<AnyStage>
+}
+
+/** The `fsv` program's stages. */
+export const defaultRegistry: StageRegistry = {
+  module: new URL("../cli/stages.ts", import.meta.url).href,
+  stages: knownStages
+}
+
+/** A registry's stages plus the sweep's own summary stage, by name. */
+export const stagesByName = (registry: StageRegistry): ReadonlyMap<string, AnyStage> =>
+  new Map([...registry.stages, summaryStage].map((s) => [s.name, s]))
+
+/** Load a registry module (in a worker thread). */
+export const loadRegistry = async (module: string): Promise<StageRegistry> => {
+  const mod = (await import(module)) as { knownStages?: ReadonlyArray<AnyStage> }
+  if (!Array.isArray(mod.knownStages)) throw new TypeError(`${module} does not export knownStages`)
+  return { module, stages: mod.knownStages }
+}
