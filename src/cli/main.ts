@@ -9,6 +9,7 @@ import { Backend } from "../backend/Backend.ts"
 import { Progress } from "../progress/Progress.ts"
 import { verify } from "../store/ArtifactStore.ts"
 import { readKeyRecord, rerun } from "../store/Rerun.ts"
+import { reproduceCommand } from "./reproduce.ts"
 import { runCli } from "./run.ts"
 import { smacCommand } from "./smac.ts"
 import { knownStages } from "./stages.ts"
@@ -97,7 +98,7 @@ const rerunCommand = Command.make(
   Command.withDescription("Re-execute an artifact's stage from its recorded config into a fresh store; exit 0 when every file is byte-identical.")
 )
 
-const subcommands = [verifyCommand, rerunCommand, theoryCommand, smacCommand] as const
+const subcommands = [verifyCommand, rerunCommand, theoryCommand, smacCommand, reproduceCommand] as const
 
 export const fsv = Command.make("fsv").pipe(
   Command.withDescription("FSV and baselines for cooperative multi-agent RL, as reproducible pipelines."),

@@ -2,7 +2,8 @@
  * The stages this program knows, by name: what `fsv rerun` can re-execute.
  * Each pipeline adds its stage here.
  */
+import { matrixStage } from "../../pipelines/matrix.ts"
 import { theoryStage } from "../../pipelines/theory.ts"
 import type { AnyStage } from "../store/Stage.ts"
 
-export const knownStages: ReadonlyArray<AnyStage> = [theoryStage]
+export const knownStages: ReadonlyArray<AnyStage> = [theoryStage, matrixStage]

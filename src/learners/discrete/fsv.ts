@@ -1,0 +1,145 @@
+/**
+ * FSV in its discrete form (Section 3.3; Appendix 7.2).
+ *
+ *   V_i     = α log Σ_u exp(Q_i(u)/α),  α_i = α                         (Eq. 5, Section 3.3)
+ *   λ_i     = Σ_h λ_{i,h}(s, u) > 0, multi-head attention               (Eq. 14–15)
+ *   V_tot   = Σ_i w_i(s) V_i + b(s),  w ≥ 0                             (Eq. 13)
+ *   Q_tot   = Σ_i λ_i (Q_i − V_i) + V_tot                               (Eq. 7)
+ *   J_Qtot  = (Q_tot(s, u) − y)²,  y = r (one-step episodes)             (Eq. 16)
+ *
+ * trained through the stop-gradient form of Eq. 33,
+ *
+ *   Q_tot = Σ_i λ_i (Q_i − V_i) + V_tot − Σ_i Q_i + Σ_i Q_i,
+ *
+ * with α annealed linearly from `alphaStart` (1) to α0 over `alphaAnnealSteps` environment
+ * steps (Table 8). Replicas may differ in α0 (the three α0 variants train side by side).
+ *
+ * Choices the paper leaves open, each a config field:
+ * - `gradients`: which parameters Eq. 33's stop-gradients spare. "stop all the gradients
+ *   except for λ_i and the last term Q_i", read literally, leaves w and b of V_tot (Eq. 13)
+ *   without any gradient, so V_tot would stay at its initial value.
+ *     "eq33"        λ_i · sg(Q_i − V_i) + Σ_i w_i sg(V_i) + b − sg(Σ Q_i) + Σ Q_i: gradients reach
+ *                   λ, w, b and (through the last term only) Q_i. FOP's published code trains
+ *                   its V(s) the same way. The default.
+ *     "eq33-strict" as "eq33" with V_tot stopped as well: w and b keep their initial values.
+ *     "eq7"         no stop-gradient at all (gradients through V_i and V_tot into Q_i too).
+ * - `lambdaNormalization`: see `src/nn/attentionLambda.ts`; "none" (λ_{i,h} = exp(·)) is the
+ *   one that can represent the matrix game.
+ * - w ≥ 0 by |·| of a one-layer hypernetwork, b from one layer (Table 8: 1 layer, 0 hidden).
+ */
+import * as tf from "@tensorflow/tfjs"
+import { Schema } from "effect"
+import { stopGradient } from "../../nn/stopGradient.ts"
+import { attentionLambda, type AttentionLambdaShape, attentionLambdaSpecs } from "../../nn/attentionLambda.ts"
+import { linear } from "../../nn/dense.ts"
+import { linearSpecs, ParamLayout } from "../../nn/params.ts"
+import { softValue } from "../../nn/softValue.ts"
+import {
+  agentQ,
+  agentSpecs,
+  chosenQ,
+  defaultTraining,
+  type DiscreteLearner,
+  type GameShape,
+  type GameTensors,
+  weightedSquares,
+  TrainingFields
+} from "./Learner.ts"
+
+export const FSV_GRADIENTS = ["eq33", "eq33-strict", "eq7"] as const
+export type FsvGradients = (typeof FSV_GRADIENTS)[number]
+
+export const FsvConfig = Schema.Struct({
+  ...TrainingFields,
+  /** α at step 0, annealed linearly to the replica's α0 (Table 8: "linear decay from 1"). */
+  alphaStart: Schema.Number,
+  /** Environment steps over which α falls from alphaStart to α0, then stays (Table 8: the whole run). */
+  alphaAnnealSteps: Schema.Int,
+  /** Hidden units of the two-layer state and action embeddings of λ (Table 8: 64). */
+  lambdaHidden: Schema.Int,
+  /** Width of the embeddings e_s, e_u (Eq. 15). */
+  lambdaEmbed: Schema.Int,
+  /** H, attention heads of λ (Eq. 14). */
+  heads: Schema.Int,
+  /** Width of each head's query and key. */
+  keyDim: Schema.Int,
+  /** What Eq. 15's "∝" normalizes over: "none" (exp) or "agents" (softmax over agents). */
+  lambdaNormalization: Schema.Literals(["none", "agents"]),
+  /** Where Eq. 33's stop-gradients apply: "eq33", "eq33-strict" or "eq7" (see the file header). */
+  gradients: Schema.Literals(FSV_GRADIENTS)
+})
+export type FsvConfig = typeof FsvConfig.Type
+
+/** Defaults; `alphaAnnealSteps` is the run's step budget, set by the pipeline. */
+export const defaultFsvConfig = (steps: number): FsvConfig => ({
+  ...defaultTraining,
+  alphaStart: 1,
+  alphaAnnealSteps: steps,
+  lambdaHidden: 64,
+  lambdaEmbed: 32,
+  heads: 4,
+  keyDim: 32,
+  lambdaNormalization: "none",
+  gradients: "eq33"
+})
+
+/** α after `step` environment steps: linear from alphaStart to α0 over alphaAnnealSteps (Table 8). */
+export const alphaAt = (config: FsvConfig, alpha0: number, step: number): number => {
+  const frac = config.alphaAnnealSteps <= 0 ? 1 : Math.min(1, step / config.alphaAnnealSteps)
+  return config.alphaStart + (alpha0 - config.alphaStart) * frac
+}
+
+/** `alpha0s[s]` is replica s's α0. */
+export const makeFsv = (shape: GameShape, config: FsvConfig, alpha0s: ReadonlyArray<number>): DiscreteLearner => {
+  const { agents: N, actions: A } = shape
+  const lambdaShape: AttentionLambdaShape = {
+    stateDim: shape.stateDim,
+    jointActionDim: N * A,
+    agents: N,
+    hidden: config.lambdaHidden,
+    embed: config.lambdaEmbed,
+    heads: config.heads,
+    keyDim: config.keyDim,
+    normalization: config.lambdaNormalization
+  }
+  const layout = new ParamLayout([
+    ...agentSpecs(shape, config.agentHidden),
+    ...attentionLambdaSpecs("lambda", lambdaShape),
+    ...linearSpecs("hyperW", shape.stateDim, N),
+    ...linearSpecs("hyperB", shape.stateDim, 1)
+  ])
+  const sg = (t: tf.Tensor, stop: boolean): tf.Tensor => (stop ? stopGradient(t) : t)
+
+  /** Q_tot for one-hot joint actions [S, M, N, A] (Eq. 7 through Eq. 33): [S, M]. */
+  const qTotOf = (params: Readonly<Record<string, tf.Tensor>>, game: GameTensors, actions: tf.Tensor, step: number) => {
+    const [S, M] = actions.shape as [number, number]
+    if (S !== alpha0s.length) throw new Error(`fsv: ${S} replicas but ${alpha0s.length} α0 values`)
+    const stop = config.gradients !== "eq7"
+    const alpha = tf.tensor2d(alpha0s.map((a0) => alphaAt(config, a0, step)), [S, 1]) // α per replica: [S, 1]
+    const q = agentQ(params, game) // [S, N, A]
+    const v = softValue(q, alpha, game.unavailable) // V_i = α log Σ exp(Q_i/α): [S, N]
+    const chosen = chosenQ(q, actions) // Q_i(u_i): [S, M, N]
+    const lambda = attentionLambda(game.state, tf.reshape(actions, [S, M, N * A]), params, "lambda", lambdaShape) // Eq. 14–15: [S, M, N]
+    const advantage = sg(tf.sub(chosen, tf.expandDims(v, 1)), stop) // Q_i − V_i: [S, M, N]
+    const w = tf.abs(linear(game.state, params["hyperW.w"]!, params["hyperW.b"]!)) // w_i(s) ≥ 0: [S, 1, N]
+    const b = tf.reshape(linear(game.state, params["hyperB.w"]!, params["hyperB.b"]!), [S, 1]) // b(s): [S, 1]
+    const vTotFull = tf.add(tf.sum(tf.mul(w, tf.expandDims(sg(v, stop), 1)), 2), b) // Eq. 13: [S, 1]
+    const vTot = config.gradients === "eq33-strict" ? stopGradient(vTotFull) : vTotFull
+    const lambdaTerm = tf.sum(tf.mul(lambda, advantage), 2) // Σ_i λ_i (Q_i − V_i): [S, M]
+    if (!stop) return tf.add(lambdaTerm, vTot) // Eq. 7
+    const sumQ = tf.sum(chosen, 2) // Σ_i Q_i: [S, M]
+    return tf.add(tf.add(lambdaTerm, vTot), tf.sub(sumQ, stopGradient(sumQ))) // Eq. 33: value of Eq. 7, ∂/∂Q_i = 1
+  }
+
+  return {
+    algo: "fsv",
+    layout,
+    training: config,
+    loss: (params, game, batch, step) =>
+      weightedSquares(tf.sub(qTotOf(params, game, batch.actions, step), batch.reward), batch.weight), // Eq. 16
+    evaluate: (params, game, jointActions, step) => ({
+      agentQ: agentQ(params, game),
+      qTot: qTotOf(params, game, jointActions, step)
+    })
+  }
+}

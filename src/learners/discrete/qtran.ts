@@ -1,0 +1,93 @@
+/**
+ * QTRAN's networks and settings, shared by QTRAN-base and QTRAN-alt (Son et al. 2019;
+ * sizes from PyMARL's qtran.yaml, "qtran_paper" architecture, small network).
+ *
+ * QTRAN keeps the individual Q_i and learns a separate joint value Q_jt, tied to the
+ * transformed joint value Q'_jt = Σ_i Q_i by the factorization conditions
+ *
+ *   Σ_i Q_i(ū_i) − Q_jt(ū) + V_jt = 0           at ū = (argmax Q_i)_i   (L_opt)
+ *   Σ_i Q_i(u_i) − Q_jt(u) + V_jt ≥ 0           elsewhere               (L_nopt, base)
+ *   min_{u_i} [Σ_j Q_j − Q_jt + V_jt](u_i, u_−i) = 0   for every i      (L_nopt-min, alt)
+ *
+ * with Q_jt held fixed (Q̂_jt) in L_opt and L_nopt, so those train Q_i and V_jt, and
+ * L_td = (Q_jt(u) − y)² trains Q_jt.
+ *
+ * Each agent's action enters Q_jt through an encoder of [onehot(u_j) ⊕ onehot(j)], summed over
+ * agents. PyMARL encodes [h_j ⊕ onehot(u_j)] with h_j the agent's recurrent state; in a one-state
+ * game h_j is a constant per agent, which the one-hot id stands in for.
+ */
+import * as tf from "@tensorflow/tfjs"
+import { Schema } from "effect"
+import { linear, mlp } from "../../nn/dense.ts"
+import { linearSpecs, mlpSpecs, type ParamSpec } from "../../nn/params.ts"
+import { type GameShape, type GameTensors, TrainingFields } from "./Learner.ts"
+
+export const QtranFields = {
+  ...TrainingFields,
+  /** Hidden units of Q_jt and V_jt (PyMARL mixing_embed_dim for QTRAN). */
+  mixingEmbed: Schema.Int,
+  /** Width of the action encoder (PyMARL: rnn_hidden_dim + n_actions). */
+  encoderHidden: Schema.Int,
+  /** Weight of L_opt (PyMARL opt_loss). */
+  lambdaOpt: Schema.Number,
+  /** Weight of L_nopt or L_nopt-min (PyMARL nopt_min_loss). */
+  lambdaNopt: Schema.Number
+}
+
+export const defaultQtranFields = { mixingEmbed: 64, encoderHidden: 64, lambdaOpt: 1, lambdaNopt: 0.1 } as const
+
+export interface QtranSizes {
+  readonly mixingEmbed: number
+  readonly encoderHidden: number
+}
+
+/** The action encoder enc(u_j, j) and V_jt(s). */
+export const qtranSharedSpecs = (shape: GameShape, sizes: QtranSizes): Array<ParamSpec> => {
+  const bound = 1 / Math.sqrt(shape.actions + shape.agents) // one layer over [onehot(u_j) ⊕ onehot(j)]
+  return [
+    { name: "encoder.0.wAction", shape: [shape.actions, sizes.encoderHidden], bound },
+    { name: "encoder.0.wId", shape: [shape.agents, sizes.encoderHidden], bound },
+    { name: "encoder.0.b", shape: [sizes.encoderHidden], bound },
+    ...linearSpecs("encoder.1", sizes.encoderHidden, sizes.encoderHidden),
+    ...mlpSpecs("vjt", [shape.stateDim, sizes.mixingEmbed, sizes.mixingEmbed, 1])
+  ]
+}
+
+/**
+ * enc(a, j) for every agent j and action a: [S, N, A, H]. The encoder sees only (a, j), so
+ * it is evaluated once on its N·A possible inputs and looked up per row (`encodeEach`, `encodeSum`).
+ */
+export const encoderTable = (params: Readonly<Record<string, tf.Tensor>>): tf.Tensor => {
+  const [S, A, H] = params["encoder.0.wAction"]!.shape as [number, number, number]
+  const N = params["encoder.0.wId"]!.shape[1]!
+  const first = tf.add(
+    tf.reshape(params["encoder.0.wAction"]!, [S, 1, A, H]), // onehot(a)·W_a: [S, 1, A, H]
+    tf.reshape(tf.add(params["encoder.0.wId"]!, tf.reshape(params["encoder.0.b"]!, [S, 1, H])), [S, N, 1, H]) // onehot(j)·W_id + b: [S, N, 1, H]
+  ) // first layer on [onehot(a) ⊕ onehot(j)]: [S, N, A, H]
+  return tf.reshape(linear(tf.reshape(tf.relu(first), [S, N * A, H]), params["encoder.1.w"]!, params["encoder.1.b"]!), [S, N, A, H]) // [S, N, A, H]
+}
+
+/** Σ_j enc(u_j, j) for one-hot joint actions [S, M, N, A]: [S, M, H]. */
+export const encodeSum = (table: tf.Tensor, actions: tf.Tensor): tf.Tensor => {
+  const [S, M, N, A] = actions.shape as [number, number, number, number]
+  return tf.matMul(tf.reshape(actions, [S, M, N * A]), tf.reshape(table, [S, N * A, -1])) // [S, M, H]
+}
+
+/** enc(u_j, j) for every agent: one-hot joint actions [S, M, N, A] → [S, M, N, H]. */
+export const encodeEach = (table: tf.Tensor, actions: tf.Tensor): tf.Tensor =>
+  tf.sum(tf.mul(tf.expandDims(actions, 4), tf.expandDims(table, 1)), 3) // Σ_a onehot(u_j)_a enc(a, j): [S, M, N, H]
+
+/** V_jt(s): [S, 1]. */
+export const vJt = (params: Readonly<Record<string, tf.Tensor>>, game: GameTensors): tf.Tensor =>
+  tf.reshape(mlp(game.state, params, "vjt", 3), [game.state.shape[0]!, 1]) // [S, 1]
+
+/** ū: the one-hot of each agent's greedy action argmax_{u_i} Q_i over available actions: [S, 1, N, A]. */
+export const greedyOneHot = (q: tf.Tensor, game: GameTensors): tf.Tensor => {
+  const [S, N, A] = q.shape as [number, number, number]
+  const masked = game.unavailable ? tf.add(q, game.unavailable) : q // [S, N, A]
+  return tf.reshape(tf.oneHot(tf.argMax(masked, 2), A), [S, 1, N, A]) // [S, 1, N, A]
+}
+
+/** max over available actions of Q_i, with gradient to the maximiser: [S, N]. */
+export const maxQ = (q: tf.Tensor, game: GameTensors): tf.Tensor =>
+  tf.max(game.unavailable ? tf.add(q, game.unavailable) : q, 2) // [S, N]
