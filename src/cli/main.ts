@@ -13,6 +13,7 @@ import { reproduceCommand } from "./reproduce.ts"
 import { runCli } from "./run.ts"
 import { smacCommand } from "./smac.ts"
 import { knownStages } from "./stages.ts"
+import { runnerCommand, sweepCommand } from "./sweep.ts"
 import { theoryCommand } from "./theory.ts"
 
 /** `fsv verify` found files that do not match their manifest. */
@@ -98,7 +99,7 @@ const rerunCommand = Command.make(
   Command.withDescription("Re-execute an artifact's stage from its recorded config into a fresh store; exit 0 when every file is byte-identical.")
 )
 
-const subcommands = [verifyCommand, rerunCommand, theoryCommand, smacCommand, reproduceCommand] as const
+const subcommands = [verifyCommand, rerunCommand, theoryCommand, smacCommand, reproduceCommand, sweepCommand, runnerCommand] as const
 
 export const fsv = Command.make("fsv").pipe(
   Command.withDescription("FSV and baselines for cooperative multi-agent RL, as reproducible pipelines."),
