@@ -4,12 +4,23 @@
  * `initdb` refuses to run as root, so as root the server runs as the `postgres` user.
  */
 import { execFileSync, spawnSync } from "node:child_process"
-import { chownSync, existsSync, mkdtempSync, rmSync } from "node:fs"
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs"
 import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 
-export const PG_BIN = process.env["FSV_PG_BIN"] ?? "/usr/lib/postgresql/15/bin"
+/** FSV_PG_BIN, else Debian's PostgreSQL 15, else the newest /usr/lib/postgresql/<version>/bin. */
+export const PG_BIN = ((): string => {
+  const fromEnv = process.env["FSV_PG_BIN"]
+  if (fromEnv) return fromEnv
+  const debian = "/usr/lib/postgresql/15/bin"
+  if (existsSync(join(debian, "initdb"))) return debian
+  const versions = existsSync("/usr/lib/postgresql")
+    ? readdirSync("/usr/lib/postgresql").filter((v) => existsSync(join("/usr/lib/postgresql", v, "bin", "initdb")))
+    : []
+  const newest = versions.sort((a, b) => Number(b) - Number(a))[0]
+  return newest === undefined ? debian : join("/usr/lib/postgresql", newest, "bin")
+})()
 
 export const havePostgres = (): boolean => existsSync(join(PG_BIN, "initdb")) && existsSync(join(PG_BIN, "pg_ctl"))
 
