@@ -133,8 +133,10 @@ const notes = (config: MatrixConfig): Array<string> => [
   `(see docs/matrix.md). Q_tot is reported at the final α.`,
   `QTRAN: the reported Q_tot is the joint network Q_jt (QTRAN-alt: the mean of its counterfactual heads); greedy actions are argmax Q_i.`,
   `Batching: each learner trains all its seeds (FSV also its α0 values) as one program with a leading replica dimension. ` +
-  `A replica draws only from its own streams and its optimizer step reads only its own gradient, and a replica's ` +
-  `numbers were found bit-identical whether it was trained alone or with other replicas (spec/learners/batching.test.ts).`
+  `A replica draws only from its own streams and its optimizer step reads only its own gradient. Measured on the wasm ` +
+  `backend: a seed's numbers are bit-identical in any batch of two or more replicas, whichever the others are; a seed ` +
+  `trained alone (a batch of one, e.g. --seeds 1) differs in the last bits, because tfjs-wasm multiplies matrices with ` +
+  `XNNPACK for a batch of one and with its own loop otherwise (spec/learners/train.test.ts).`
 ]
 
 export const matrixStage = defineStage({

@@ -89,6 +89,40 @@ export const alphaAt = (config: FsvConfig, alpha0: number, step: number): number
   return config.alphaStart + (alpha0 - config.alphaStart) * frac
 }
 
+/** The inputs of FSV's mixing for M joint actions. */
+export interface FsvMixInputs {
+  /** Q_i(τ_i, ·): [S, N, A]. */
+  readonly q: tf.Tensor
+  /** One-hot joint actions: [S, M, N, A]. */
+  readonly actions: tf.Tensor
+  /** α per replica: [S, 1]. */
+  readonly alpha: tf.Tensor
+  /** λ_i(s, u) > 0: [S, M, N]. */
+  readonly lambda: tf.Tensor
+  /** w_i(s) ≥ 0: [S, 1, N]. */
+  readonly w: tf.Tensor
+  /** b(s): [S, 1]. */
+  readonly b: tf.Tensor
+  /** 0 for available actions, UNAVAILABLE otherwise: [1, N, A], or undefined. */
+  readonly unavailable: tf.Tensor | undefined
+  readonly gradients: FsvGradients
+}
+
+/** Q_tot for each joint action (Eq. 5, 13, 7, through Eq. 33 unless gradients = "eq7"): [S, M]. */
+export const fsvMix = ({ q, actions, alpha, lambda, w, b, unavailable, gradients }: FsvMixInputs): tf.Tensor => {
+  const stop = gradients !== "eq7"
+  const sg = (t: tf.Tensor): tf.Tensor => (stop ? stopGradient(t) : t)
+  const v = softValue(q, alpha, unavailable) // V_i = α log Σ exp(Q_i/α): [S, N]
+  const chosen = chosenQ(q, actions) // Q_i(u_i): [S, M, N]
+  const advantage = sg(tf.sub(chosen, tf.expandDims(v, 1))) // Q_i − V_i: [S, M, N]
+  const vTotFull = tf.add(tf.sum(tf.mul(w, tf.expandDims(sg(v), 1)), 2), b) // Eq. 13: [S, 1]
+  const vTot = gradients === "eq33-strict" ? stopGradient(vTotFull) : vTotFull
+  const lambdaTerm = tf.sum(tf.mul(lambda, advantage), 2) // Σ_i λ_i (Q_i − V_i): [S, M]
+  if (!stop) return tf.add(lambdaTerm, vTot) // Eq. 7
+  const sumQ = tf.sum(chosen, 2) // Σ_i Q_i: [S, M]
+  return tf.add(tf.add(lambdaTerm, vTot), tf.sub(sumQ, stopGradient(sumQ))) // Eq. 33: the value of Eq. 7, ∂/∂Q_i(u_i) = 1
+}
+
 /** `alpha0s[s]` is replica s's α0. */
 export const makeFsv = (shape: GameShape, config: FsvConfig, alpha0s: ReadonlyArray<number>): DiscreteLearner => {
   const { agents: N, actions: A } = shape
@@ -108,27 +142,20 @@ export const makeFsv = (shape: GameShape, config: FsvConfig, alpha0s: ReadonlyAr
     ...linearSpecs("hyperW", shape.stateDim, N),
     ...linearSpecs("hyperB", shape.stateDim, 1)
   ])
-  const sg = (t: tf.Tensor, stop: boolean): tf.Tensor => (stop ? stopGradient(t) : t)
-
-  /** Q_tot for one-hot joint actions [S, M, N, A] (Eq. 7 through Eq. 33): [S, M]. */
+  /** Q_tot for one-hot joint actions [S, M, N, A] at `step`: [S, M]. */
   const qTotOf = (params: Readonly<Record<string, tf.Tensor>>, game: GameTensors, actions: tf.Tensor, step: number) => {
     const [S, M] = actions.shape as [number, number]
     if (S !== alpha0s.length) throw new Error(`fsv: ${S} replicas but ${alpha0s.length} α0 values`)
-    const stop = config.gradients !== "eq7"
-    const alpha = tf.tensor2d(alpha0s.map((a0) => alphaAt(config, a0, step)), [S, 1]) // α per replica: [S, 1]
-    const q = agentQ(params, game) // [S, N, A]
-    const v = softValue(q, alpha, game.unavailable) // V_i = α log Σ exp(Q_i/α): [S, N]
-    const chosen = chosenQ(q, actions) // Q_i(u_i): [S, M, N]
-    const lambda = attentionLambda(game.state, tf.reshape(actions, [S, M, N * A]), params, "lambda", lambdaShape) // Eq. 14–15: [S, M, N]
-    const advantage = sg(tf.sub(chosen, tf.expandDims(v, 1)), stop) // Q_i − V_i: [S, M, N]
-    const w = tf.abs(linear(game.state, params["hyperW.w"]!, params["hyperW.b"]!)) // w_i(s) ≥ 0: [S, 1, N]
-    const b = tf.reshape(linear(game.state, params["hyperB.w"]!, params["hyperB.b"]!), [S, 1]) // b(s): [S, 1]
-    const vTotFull = tf.add(tf.sum(tf.mul(w, tf.expandDims(sg(v, stop), 1)), 2), b) // Eq. 13: [S, 1]
-    const vTot = config.gradients === "eq33-strict" ? stopGradient(vTotFull) : vTotFull
-    const lambdaTerm = tf.sum(tf.mul(lambda, advantage), 2) // Σ_i λ_i (Q_i − V_i): [S, M]
-    if (!stop) return tf.add(lambdaTerm, vTot) // Eq. 7
-    const sumQ = tf.sum(chosen, 2) // Σ_i Q_i: [S, M]
-    return tf.add(tf.add(lambdaTerm, vTot), tf.sub(sumQ, stopGradient(sumQ))) // Eq. 33: value of Eq. 7, ∂/∂Q_i = 1
+    return fsvMix({
+      q: agentQ(params, game), // [S, N, A]
+      actions,
+      alpha: tf.tensor2d(alpha0s.map((a0) => alphaAt(config, a0, step)), [S, 1]), // α per replica: [S, 1]
+      lambda: attentionLambda(game.state, tf.reshape(actions, [S, M, N * A]), params, "lambda", lambdaShape), // Eq. 14–15: [S, M, N]
+      w: tf.abs(linear(game.state, params["hyperW.w"]!, params["hyperW.b"]!)), // w_i(s) ≥ 0: [S, 1, N]
+      b: tf.reshape(linear(game.state, params["hyperB.w"]!, params["hyperB.b"]!), [S, 1]), // b(s): [S, 1]
+      unavailable: game.unavailable,
+      gradients: config.gradients
+    })
   }
 
   return {

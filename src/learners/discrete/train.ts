@@ -73,6 +73,20 @@ export const gameShape = (game: MatrixGame): GameShape => ({
   obsDim: observation(game, 0).length
 })
 
+/** The game's constant inputs for S replicas (see `GameTensors`). The caller disposes them. */
+export const gameTensors = (game: MatrixGame, S: number): GameTensors => {
+  const { agents: N, actions: A } = gameShape(game)
+  const stateRow = [...stateFeatures(game)]
+  const obsRows = Array.from({ length: N }, (_, i) => [...observation(game, i)])
+  return {
+    state: tf.tensor3d(Array.from({ length: S }, () => [stateRow]), [S, 1, stateRow.length]), // [S, 1, stateDim]
+    obs: tf.tensor3d(Array.from({ length: S }, () => obsRows), [S, N, obsRows[0]!.length]), // [S, N, obsDim]
+    unavailable: game.actionCounts.every((n) => n === A)
+      ? undefined
+      : tf.tensor3d([game.actionCounts.map((n) => Array.from({ length: A }, (_, a) => (a < n ? 0 : UNAVAILABLE)))], [1, N, A]) // [1, N, A]
+  }
+}
+
 /** Sample k distinct indices of [0, n) uniformly, in draw order (a partial Fisher–Yates shuffle). */
 export const sampleWithoutReplacement = (rng: Stream, n: number, k: number): Array<number> => {
   const moved = new Map<number, number>()
@@ -160,16 +174,7 @@ export const createTrainer = (options: TrainOptions): Trainer => {
   const layout = learner.layout
   const params = layout.stack(slices.map((sl) => layout.init(stream(rootSeed, [...prefix(sl), "init"])))) // [S · P]
   const squareAvg = new Float32Array(params.length) // RMSProp state, [S · P]
-  const stateRow = [...stateFeatures(game)]
-  const obsRows = Array.from({ length: N }, (_, i) => [...observation(game, i)])
-  const unavailable = game.actionCounts.every((n) => n === A)
-    ? undefined
-    : tf.tensor3d([game.actionCounts.map((n) => Array.from({ length: A }, (_, a) => (a < n ? 0 : UNAVAILABLE)))], [1, N, A])
-  const tensors: GameTensors = {
-    state: tf.tensor3d(Array.from({ length: S }, () => [stateRow]), [S, 1, stateRow.length]), // [S, 1, stateDim]
-    obs: tf.tensor3d(Array.from({ length: S }, () => obsRows), [S, N, obsRows[0]!.length]), // [S, N, obsDim]
-    unavailable // [1, N, A]
-  }
+  const tensors = gameTensors(game, S)
 
   const joint = jointActions(game.actionCounts)
   const J = joint.length
