@@ -215,11 +215,11 @@ if (skip) {
       const store = join(dir, "store-untouched")
       const sweep = await run("unreachable", ["sweep", spec, "--cluster", url, "--store", store])
       expect(sweep.code).toBe(1)
-      expect(sweep.stderr).toMatch(new RegExp(`^error: Cannot reach the sweep database postgres://fsv@127\\.0\\.0\\.1:${closed}/postgres: .*connection refused`))
+      expect(sweep.stderr).toMatch(new RegExp(`^error: Cannot use the sweep database postgres://fsv@127\\.0\\.0\\.1:${closed}/postgres: .*connection refused`))
       expect(sweep.stderr.trim().split("\n")).toHaveLength(1)
       const runner = await run("unreachable-runner", ["runner", "--cluster", url, "--store", store, "--host", "127.0.0.1", "--port", String(closed)])
       expect(runner.code).toBe(1)
-      expect(runner.stderr).toMatch(/error: Cannot reach the sweep database postgres:\/\/fsv@127\.0\.0\.1/)
+      expect(runner.stderr).toMatch(/error: Cannot use the sweep database postgres:\/\/fsv@127\.0\.0\.1/)
       expect(existsSync(store)).toBe(false)
 
       const bad = join(dir, "bad.json")

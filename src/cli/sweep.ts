@@ -10,8 +10,8 @@ import { Argument, Command, Flag } from "effect/cli"
 import { resolveBackendName } from "../backend/Backend.ts"
 import { Progress } from "../progress/Progress.ts"
 import { artifactDir } from "../store/ArtifactStore.ts"
-import { journalPath, processAlive, readJournal, RunBoard } from "../sweep/Board.ts"
-import { databaseLayer, runnerProgram, submitCluster } from "../sweep/Cluster.ts"
+import { journalPath, processAlive, readJournal } from "../sweep/Board.ts"
+import { readClusterBoard, runnerProgram, submitCluster } from "../sweep/Cluster.ts"
 import { sweepLocal } from "../sweep/Local.ts"
 import { planSweep, type SweepPlan } from "../sweep/Plan.ts"
 import { defaultRegistry, type StageRegistry } from "../sweep/Registry.ts"
@@ -98,11 +98,10 @@ export const makeSweepCommands = (registry: StageRegistry) => {
               })
             }),
           onSome: (url) =>
-            Effect.gen(function*() {
-              const board = yield* RunBoard
-              const states = yield* board.read([...plan.runs.map((r) => r.item.key), plan.summary.key])
-              return viewPlan(plan, states, { storeRoot: Option.getOrUndefined(Option.map(store, (s) => resolve(s))) })
-            }).pipe(Effect.provide(RunBoard.sql), Effect.provide(databaseLayer(url)))
+            Effect.map(
+              readClusterBoard(url, [...plan.runs.map((r) => r.item.key), plan.summary.key]),
+              (states) => viewPlan(plan, states, { storeRoot: Option.getOrUndefined(Option.map(store, (s) => resolve(s))) })
+            )
         })
         for (const line of statusLines(plan, views)) yield* Console.log(line)
       })

@@ -15,9 +15,10 @@
  */
 import { NodeClusterSocket } from "@effect/platform-node"
 import { PgClient } from "@effect/sql-pg"
-import { Effect, Layer, Option, Redacted, Schema } from "effect"
+import { type Config, Effect, Layer, Option, Redacted, Schema } from "effect"
 import { ClusterWorkflowEngine, RunnerAddress, type ShardingConfig } from "effect/cluster"
 import * as PersistedQueue from "effect/persistence/PersistedQueue"
+import type { SocketServerError } from "effect/socket/SocketServer"
 import { SqlClient, type SqlError } from "effect/sql"
 import { Progress } from "../progress/Progress.ts"
 import { ensureBoardTable, RunBoard } from "./Board.ts"
@@ -28,15 +29,34 @@ import type { StageRegistry } from "./Registry.ts"
 import { withProgress } from "./Status.ts"
 import { runQueueWorker, SweepWorkflow, SweepWorkflowLayer } from "./Workflow.ts"
 
-/** The sweep's database cannot be reached (or refuses us). */
+/** The sweep's database cannot be reached, or refuses a connection or a statement. */
 export class DatabaseUnreachable extends Schema.TaggedError<DatabaseUnreachable>()("DatabaseUnreachable", {
   url: Schema.String,
   reason: Schema.String
 }) {
   override get message(): string {
-    return `Cannot reach the sweep database ${this.url}: ${this.reason}. ` +
-      `Check that PostgreSQL runs there and accepts connections from this host (the URL is postgres://user[:password]@host:port/database); nothing was submitted or changed.`
+    return `Cannot use the sweep database ${this.url}: ${this.reason}. ` +
+      `Check that PostgreSQL runs there, accepts connections from this host and lets this user create tables ` +
+      `(the URL is postgres://user[:password]@host:port/database); nothing was submitted.`
   }
+}
+
+/** A runner cannot open its socket server (the port is taken, the address is not this host's). */
+export class RunnerCannotListen extends Schema.TaggedError<RunnerCannotListen>()("RunnerCannotListen", {
+  address: Schema.String,
+  reason: Schema.String
+}) {
+  override get message(): string {
+    return `The runner cannot listen on ${this.address}: ${this.reason}. ` +
+      `Choose another --port, or a --listen-host that is an address of this machine.`
+  }
+}
+
+const describeListenError = (e: SocketServerError): string => {
+  const cause = e.reason.cause as { code?: string; message?: string } | undefined
+  if (cause?.code === "EADDRINUSE") return "the port is in use"
+  if (cause?.code === "EADDRNOTAVAIL") return "that address is not one of this machine's"
+  return cause?.message ?? e.message
 }
 
 /** The URL with its password masked, for messages. */
@@ -72,21 +92,36 @@ export const describeSqlError = (error: SqlError.SqlError): string => {
   return parts.filter((p): p is string => typeof p === "string" && p !== "").join(": ")
 }
 
-/** PostgreSQL for the cluster, checked with a first query so that a bad URL fails fast and clearly. */
-export const databaseLayer = (url: string): Layer.Layer<SqlClient.SqlClient, DatabaseUnreachable> => {
-  const unreachable = (reason: string) => new DatabaseUnreachable({ url: redactUrl(url), reason })
-  const check = Effect.gen(function*() {
-    const sql = yield* SqlClient.SqlClient
-    yield* sql`SELECT 1`
-  }).pipe(
-    Effect.mapError((e) => unreachable(describeSqlError(e))),
-    Effect.timeoutOrElse({ duration: "15 seconds", orElse: () => Effect.fail(unreachable("no answer within 15 s")) })
+/** PostgreSQL for the cluster, checked with a first query so that a bad URL fails at once. */
+const databaseLayer = (url: string) =>
+  Layer.effectDiscard(
+    Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      yield* sql`SELECT 1`
+    }).pipe(
+      Effect.timeoutOrElse({
+        duration: "15 seconds",
+        orElse: () => Effect.fail(new DatabaseUnreachable({ url: redactUrl(url), reason: "no answer within 15 s" }))
+      })
+    )
+  ).pipe(Layer.provideMerge(PgClient.layer({ url: Redacted.make(url), connectTimeout: "10 seconds" })))
+
+/**
+ * The typed errors of building the cluster's layers: the database's as `DatabaseUnreachable`
+ * (naming it), the runner's socket server's as `RunnerCannotListen`.
+ */
+export const clusterErrors = (url: string, listen?: string) =>
+<A, R>(
+  effect: Effect.Effect<A, SqlError.SqlError | SocketServerError | Config.ConfigError | DatabaseUnreachable, R>
+): Effect.Effect<A, DatabaseUnreachable | RunnerCannotListen, R> =>
+  effect.pipe(
+    Effect.catchTags({
+      SqlError: (e) => Effect.fail(new DatabaseUnreachable({ url: redactUrl(url), reason: describeSqlError(e) })),
+      SocketServerError: (e) => Effect.fail(new RunnerCannotListen({ address: listen ?? "?", reason: describeListenError(e) })),
+      // the sharding configuration is all in code: a ConfigError would be a bug
+      ConfigError: (e) => Effect.die(e)
+    })
   )
-  return Layer.effectDiscard(check).pipe(
-    Layer.provideMerge(PgClient.layer({ url: Redacted.make(url), connectTimeout: "10 seconds" })),
-    Layer.catchTag("SqlError", (e) => Layer.effectDiscard(Effect.fail(unreachable(describeSqlError(e)))))
-  ) as Layer.Layer<SqlClient.SqlClient, DatabaseUnreachable>
-}
 
 /**
  * Cluster timings for long runs on a handful of machines: a dead runner's shards move after
@@ -112,8 +147,11 @@ export type Member =
   | { readonly _tag: "Runner"; readonly host: string; readonly port: number; readonly listenHost: string }
   | { readonly _tag: "Client" }
 
-/** Sharding, the cluster workflow engine and the run queue for a runner or a client. */
-export const clusterLayer = (member: Member) => {
+/**
+ * Sharding, the cluster workflow engine, the run queue and the board for a runner or a
+ * client, over the database at `url`. Build errors: see `clusterErrors`.
+ */
+export const clusterLayer = (member: Member, url: string) => {
   const sharding = member._tag === "Runner"
     ? NodeClusterSocket.layer({
       storage: "sql",
@@ -128,9 +166,17 @@ export const clusterLayer = (member: Member) => {
     Layer.provideMerge(sharding),
     Layer.provideMerge(queueLayer),
     Layer.provideMerge(RunBoard.sql),
-    Layer.orDie
+    Layer.provideMerge(databaseLayer(url))
   )
 }
+
+/** The board's states of `keys` in the cluster's database, for `fsv sweep status`. */
+export const readClusterBoard = (url: string, keys: ReadonlyArray<string>) =>
+  Effect.flatMap(RunBoard, (board) => board.read(keys)).pipe(
+    Effect.provide(RunBoard.sql.pipe(Layer.provide(databaseLayer(url)))),
+    clusterErrors(url),
+    Effect.catchTag("RunnerCannotListen", (e) => Effect.die(e)) // no server here
+  )
 
 /** `fsv runner`: serve until interrupted. */
 export const runnerProgram = (options: {
@@ -141,24 +187,20 @@ export const runnerProgram = (options: {
   readonly port: number
   readonly listenHost: string
   readonly registry: StageRegistry
-}): Effect.Effect<never, DatabaseUnreachable, Progress> =>
+}): Effect.Effect<never, DatabaseUnreachable | RunnerCannotListen, Progress> =>
   Effect.gen(function*() {
     const progress = yield* Progress
     const label = `${options.host}:${options.port}`
     const runner = Layer.mergeAll(SweepWorkflowLayer, runQueueWorker(options.jobs, label)).pipe(
       Layer.provide(RunPool.layer({ size: options.jobs, root: options.root, registry: options.registry.module, label })),
-      Layer.provideMerge(clusterLayer({ _tag: "Runner", host: options.host, port: options.port, listenHost: options.listenHost })),
-      Layer.provide(databaseLayer(options.url))
+      Layer.provideMerge(clusterLayer({ _tag: "Runner", host: options.host, port: options.port, listenHost: options.listenHost }, options.url))
     )
-    return yield* Layer.launch(
-      Layer.merge(
-        runner,
-        Layer.effectDiscard(Effect.sync(() =>
-          progress.log(`runner ${label}: ${options.jobs} worker thread(s), store ${options.root}, database ${redactUrl(options.url)}`)
-        ))
-      )
-    )
-  })
+    const announce = Layer.effectDiscard(Effect.sync(() =>
+      progress.log(`runner ${label}: ${options.jobs} worker thread(s), store ${options.root}, database ${redactUrl(options.url)}`)
+    ))
+    // announce once the runner is up (a layer provided to another is built first)
+    return yield* Layer.launch(announce.pipe(Layer.provideMerge(runner)))
+  }).pipe(clusterErrors(options.url, `${options.listenHost}:${options.port}`))
 
 /**
  * The generation to execute: the first whose execution is absent, running, or finished
@@ -189,5 +231,7 @@ export const submitCluster = (
     const outcome = yield* withProgress(plan, board, progress, SweepWorkflow.execute(payloadOf(plan, generation)), 2000)
     return { outcome, finishedBefore }
   }).pipe(
-    Effect.provide(clusterLayer({ _tag: "Client" }).pipe(Layer.provideMerge(databaseLayer(options.url))))
+    Effect.provide(clusterLayer({ _tag: "Client" }, options.url)),
+    clusterErrors(options.url),
+    Effect.catchTag("RunnerCannotListen", (e) => Effect.die(e)) // a client opens no server
   )

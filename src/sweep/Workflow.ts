@@ -71,7 +71,8 @@ export const SweepWorkflow = Workflow.make("fsv-sweep", {
 })
 export type SweepPayload = typeof SweepWorkflow.payloadSchema.Type
 
-const outcomeOf = (key: string) => (effect: Effect.Effect<RunResult, RunFailed, any>) =>
+/** A run's result or failure as data, so that one failed run does not stop the others. */
+const outcomeOf = (key: string) => <R>(effect: Effect.Effect<RunResult, RunFailed, R>): Effect.Effect<RunOutcome, never, R> =>
   effect.pipe(
     Effect.map((result): RunOutcome => ({ key, result })),
     Effect.catchTag("RunFailed", (e) => Effect.succeed<RunOutcome>({ key, error: e.reason }))
