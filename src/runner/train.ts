@@ -154,7 +154,7 @@ export const createTrainer = (options: TrainOptions, resume?: TrainerState): Tra
   const params = resume?.params.slice() ?? layout.init(new Stream(streamState(rootSeed, labels.own("init")))) // [P]
   const squareAvg = resume?.squareAvg.slice() ?? new Float32Array(P) // [P]
   const target = resume?.target.slice() ?? params.slice() // [P]
-  let targetTensors: Array<tf.Tensor> | undefined = undefined
+  let targetTensors = layout.tensors(target, 1) // the target network, uploaded when it changes
   const act = new Stream(resume?.act ?? streamState(rootSeed, labels.own("act")))
   const replay = new Stream(resume?.replay ?? streamState(rootSeed, labels.own("replay")))
   const learn = new Stream(resume?.learn ?? streamState(rootSeed, labels.own("learn")))
@@ -184,7 +184,6 @@ export const createTrainer = (options: TrainOptions, resume?: TrainerState): Tra
     const data = assembleBatch(shape, buffer.sample(replay, B))
     const gumbel = learner.samplesNextActions ? gumbelNoise(learn, data.T * data.B * N * A) : undefined
     const alpha = linearSchedule(settings.alphaStart, settings.alphaFinish, settings.alphaAnnealSteps, tEnv)
-    targetTensors ??= layout.tensors(target, 1)
     const targetNamed = layout.named(targetTensors)
     const grad = withFastMatMulGradient(() => tf.tidy(() => {
       const batch = batchTensors(shape, data)
@@ -238,7 +237,7 @@ export const createTrainer = (options: TrainOptions, resume?: TrainerState): Tra
     if (episodes - lastTargetUpdate >= learner.training.targetUpdateEpisodes) {
       target.set(params)
       tf.dispose(targetTensors)
-      targetTensors = undefined
+      targetTensors = layout.tensors(target, 1)
       lastTargetUpdate = episodes
     }
     if (tEnv >= settings.steps && lastTest !== tEnv) test()
@@ -275,9 +274,6 @@ export const createTrainer = (options: TrainOptions, resume?: TrainerState): Tra
         buffer: snap.episodes.map((e) => ({ envEpisode: e.envEpisode, actions: e.actions }))
       }
     },
-    dispose: () => {
-      if (targetTensors) tf.dispose(targetTensors)
-      targetTensors = undefined
-    }
+    dispose: () => tf.dispose(targetTensors)
   }
 }

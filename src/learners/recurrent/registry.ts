@@ -3,6 +3,7 @@
  */
 import { Schema } from "effect"
 import type { SmacShape } from "../../runner/Episode.ts"
+import { defaultRecurrentFsvConfig, makeRecurrentFsv, RecurrentFsvConfig } from "./fsv.ts"
 import type { RecurrentAlgo, RecurrentLearner } from "./Learner.ts"
 import {
   defaultRecurrentQmixConfig,
@@ -15,13 +16,15 @@ import {
 
 export const RecurrentLearnerConfigs = Schema.Struct({
   vdn: RecurrentVdnConfig,
-  qmix: RecurrentQmixConfig
+  qmix: RecurrentQmixConfig,
+  fsv: RecurrentFsvConfig
 })
 export type RecurrentLearnerConfigs = typeof RecurrentLearnerConfigs.Type
 
 export const defaultRecurrentLearnerConfigs: RecurrentLearnerConfigs = {
   vdn: defaultRecurrentVdnConfig,
-  qmix: defaultRecurrentQmixConfig
+  qmix: defaultRecurrentQmixConfig,
+  fsv: defaultRecurrentFsvConfig
 }
 
 export const buildRecurrentLearner = (algo: RecurrentAlgo, shape: SmacShape, configs: RecurrentLearnerConfigs): RecurrentLearner => {
@@ -30,6 +33,8 @@ export const buildRecurrentLearner = (algo: RecurrentAlgo, shape: SmacShape, con
       return makeRecurrentVdn(shape, configs.vdn)
     case "qmix":
       return makeRecurrentQmix(shape, configs.qmix)
+    case "fsv":
+      return makeRecurrentFsv(shape, configs.fsv)
     default:
       throw new Error(`${algo}: not built yet`)
   }

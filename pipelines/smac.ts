@@ -1,0 +1,211 @@
+/**
+ * `fsv reproduce smac`: the StarCraft II experiment of Section 5.3 on SMAC-lite, as a stage.
+ * Every (algo, map, seed) is one learner run (`src/runner/train.ts`) whose greedy test win
+ * rate is logged every `testInterval` steps. The artifact holds
+ *
+ *   result.json   {"experiment":"smac","runs":[{"algo","map","seed","curve":[{"t","winRate","return"}]}]}
+ *   metrics.jsonl one line per evaluation (algo, map, seed, t, winRate, return), for pandas
+ *   report.md     final and best win rates per learner and map, next to the paper's Figure 4
+ *   win-rate-<map>.svg  test win rate against steps, one line per learner, band over seeds
+ *
+ * Long runs checkpoint into the store (`Checkpoints`); with `resume` a run continues from its
+ * last checkpoint and ends with the same bytes as an uninterrupted run.
+ */
+import { Context, Effect, Schema } from "effect"
+import * as vega from "vega"
+import * as vegaLite from "vega-lite"
+import { BUILTIN_MAP_NAMES, BUILTIN_MAPS, type BuiltinMapName } from "../src/envs/smac/MapSpec.ts"
+import { makeEnv } from "../src/envs/smac/Env.ts"
+import { RECURRENT_ALGOS, type RecurrentAlgo } from "../src/learners/recurrent/Learner.ts"
+import { buildRecurrentLearner, RecurrentLearnerConfigs, defaultRecurrentLearnerConfigs } from "../src/learners/recurrent/registry.ts"
+import { Checkpoints } from "../src/runner/checkpoint.ts"
+import { smacShape } from "../src/runner/EpisodeRunner.ts"
+import { createTrainer, type CurvePoint, defaultSmacRunSettings, SmacRunSettings } from "../src/runner/train.ts"
+import { codeVersion, defineStage } from "../src/store/Stage.ts"
+import { digestOf } from "../src/store/Canonical.ts"
+
+/** The paper's budget (Figure 4's x axis: 2 million steps). */
+export const PAPER_BUDGET = 2_000_000
+/** The default budget: what this machine finishes for 3m in the time stated in docs/smac-train.md. */
+export const DEFAULT_BUDGET = 200_000
+
+export const SmacConfig = Schema.Struct({
+  maps: Schema.Array(Schema.Literals(BUILTIN_MAP_NAMES as [BuiltinMapName, ...Array<BuiltinMapName>])),
+  algos: Schema.Array(Schema.Literals(RECURRENT_ALGOS)),
+  seeds: Schema.Array(Schema.Int),
+  /** Root seed of every stream. */
+  rootSeed: Schema.Int,
+  run: SmacRunSettings,
+  learners: RecurrentLearnerConfigs
+})
+export type SmacConfig = typeof SmacConfig.Type
+
+export const defaultSmacConfig = (budget: number): SmacConfig => ({
+  maps: ["3m"],
+  algos: ["qmix", "fsv"],
+  seeds: [0],
+  rootSeed: 0,
+  run: {
+    ...defaultSmacRunSettings(budget),
+    updatesPerRun: 2,
+    testInterval: budget >= PAPER_BUDGET ? 100_000 : 10_000
+  },
+  learners: defaultRecurrentLearnerConfigs
+})
+
+export interface SmacRun {
+  readonly algo: RecurrentAlgo
+  readonly map: string
+  readonly seed: number
+  readonly curve: ReadonlyArray<CurvePoint>
+}
+
+/** Environment steps between checkpoints. */
+const CHECKPOINT_EVERY = 20_000
+/** Environment steps between progress reports and yields. */
+const CHUNK = 1_000
+
+/** Train one (algo, map, seed), resuming from a checkpoint when asked; reports to `onProgress`. */
+export const trainRun = (
+  config: SmacConfig,
+  algo: RecurrentAlgo,
+  map: BuiltinMapName,
+  seed: number,
+  options: { readonly resume: boolean; readonly checkpointKey: string; readonly onProgress: (tEnv: number, win: number | undefined) => void }
+) =>
+  Effect.gen(function*() {
+    const checkpoints = yield* Checkpoints
+    const name = `${algo}-${map}-seed${seed}`
+    const spec = BUILTIN_MAPS[map]
+    const learner = buildRecurrentLearner(algo, smacShape(makeEnv(spec)), config.learners)
+    const resumed = options.resume ? yield* checkpoints.load(options.checkpointKey, name) : undefined
+    const trainer = yield* Effect.acquireRelease(
+      Effect.sync(() => createTrainer({ map: spec, learner, settings: config.run, rootSeed: config.rootSeed, seed }, resumed)),
+      (t) => Effect.sync(t.dispose)
+    )
+    let lastSaved = trainer.tEnv()
+    while (!trainer.done()) {
+      trainer.advance(CHUNK)
+      options.onProgress(trainer.tEnv(), trainer.curve().at(-1)?.winRate)
+      if (trainer.tEnv() - lastSaved >= CHECKPOINT_EVERY || trainer.done()) {
+        yield* checkpoints.save(options.checkpointKey, name, trainer.state())
+        lastSaved = trainer.tEnv()
+      }
+      yield* Effect.yieldNow
+    }
+    return { algo, map, seed, curve: trainer.curve() } satisfies SmacRun
+  }).pipe(Effect.scoped)
+
+// ---------------------------------------------------------------------------------------
+// Report
+
+/** The paper's Figure 4, read off the plot: approximate final test win rates at 2M steps. */
+const PAPER_FIGURE_4: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  "2s3z": { fsv: "≈ 0.95–1.0", qmix: "≈ 0.9–0.95", vdn: "≈ 0.85–0.9", qtran: "≈ 0.6–0.8" },
+  "3s_vs_5z": { fsv: "≈ 0.8–0.9", qmix: "≈ 0.2–0.6", vdn: "≈ 0.6–0.8", qtran: "≈ 0–0.1" },
+  MMM2: { fsv: "≈ 0.6–0.8", qmix: "≈ 0.3–0.6", vdn: "≈ 0–0.2", qtran: "≈ 0" }
+}
+
+const mean = (xs: ReadonlyArray<number>): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)
+const fmt = (x: number): string => x.toFixed(2)
+
+export const renderReport = (config: SmacConfig, runs: ReadonlyArray<SmacRun>): string => {
+  const lines = [
+    "# SMAC-lite: test win rate (Section 5.3)",
+    "",
+    `Budget ${config.run.steps} environment steps per run; ${config.run.testEpisodes} greedy test episodes every ${config.run.testInterval} steps; ` +
+      `seeds ${config.seeds.join(", ")}; ${config.run.envs} environments side by side, ${config.run.updatesPerRun} update(s) of ${config.learners.qmix.batchSize} episodes per ${config.run.envs} episodes.`,
+    "",
+    "| map | learner | final win rate (mean over seeds) | best win rate | first t with win ≥ 0.9 | paper, Figure 4 at 2M steps |",
+    "|---|---|---:|---:|---:|---|"
+  ]
+  for (const map of config.maps) {
+    for (const algo of config.algos) {
+      const mine = runs.filter((r) => r.algo === algo && r.map === map)
+      if (mine.length === 0) continue
+      const finals = mine.map((r) => r.curve.at(-1)?.winRate ?? 0)
+      const bests = mine.map((r) => Math.max(...r.curve.map((p) => p.winRate)))
+      const reach = mine.map((r) => r.curve.find((p) => p.winRate >= 0.9)?.t)
+      const reached = reach.every((t) => t !== undefined) ? String(Math.max(...(reach as Array<number>))) : "not reached"
+      lines.push(`| ${map} | ${algo} | ${fmt(mean(finals))} | ${fmt(mean(bests))} | ${reached} | ${PAPER_FIGURE_4[map]?.[algo] ?? "not in the paper"} |`)
+    }
+  }
+  lines.push("", "Curves: `result.json`, `metrics.jsonl` (one line per evaluation), `win-rate-<map>.svg`.", "")
+  return lines.join("\n")
+}
+
+/** Figure 4's layout for one map: test win rate against steps, mean line per learner, min–max band over seeds. */
+export const winRateFigure = (config: SmacConfig, map: string, runs: ReadonlyArray<SmacRun>): Promise<string> => {
+  const grid = config.run.testInterval
+  const rows: Array<{ algo: string; t: number; mean: number; lo: number; hi: number }> = []
+  for (const algo of config.algos) {
+    const byT = new Map<number, Array<number>>()
+    for (const r of runs.filter((x) => x.algo === algo && x.map === map)) {
+      for (const p of r.curve) {
+        const t = Math.round(p.t / grid) * grid // evaluations land just after each multiple of testInterval
+        byT.set(t, [...(byT.get(t) ?? []), p.winRate])
+      }
+    }
+    for (const [t, ws] of [...byT.entries()].sort((a, b) => a[0] - b[0])) {
+      rows.push({ algo, t, mean: mean(ws), lo: Math.min(...ws), hi: Math.max(...ws) })
+    }
+  }
+  const spec: vegaLite.TopLevelSpec = {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: `${map}: test win rate`,
+    width: 420,
+    height: 260,
+    data: { values: rows },
+    encoding: {
+      x: { field: "t", type: "quantitative", title: "environment steps" },
+      color: { field: "algo", type: "nominal", title: "learner" }
+    },
+    layer: [
+      { mark: { type: "area", opacity: 0.2 }, encoding: { y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } } },
+      { mark: { type: "line" }, encoding: { y: { field: "mean", type: "quantitative", title: "test win rate", scale: { domain: [0, 1] } } } }
+    ]
+  }
+  const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: "none" })
+  return view.toSVG().finally(() => view.finalize())
+}
+
+export const smacStage = defineStage({
+  name: "smac",
+  version: 1,
+  description: "VDN, QMIX, QTRAN and FSV on SMAC-lite maps: greedy test win rate against environment steps (Section 5.3, Figure 4)",
+  config: SmacConfig,
+  run: (config, ctx) =>
+    Effect.gen(function*() {
+      const encodedKey = digestOf({ stage: "smac", version: 1, config, code: codeVersion().source })
+      const resume = (yield* Effect.serviceOption(ResumeFlag))._tag === "Some"
+      const total = config.algos.length * config.maps.length * config.seeds.length * config.run.steps
+      const task = ctx.progress.task("smac", total, "steps")
+      const runs: Array<SmacRun> = []
+      let before = 0
+      for (const map of config.maps) {
+        for (const algo of config.algos) {
+          for (const seed of config.seeds) {
+            const run = yield* trainRun(config, algo, map, seed, {
+              resume,
+              checkpointKey: encodedKey,
+              onProgress: (t, win) => task.update(before + t, `${algo} ${map} seed ${seed} · win ${win === undefined ? "–" : fmt(win)}`)
+            })
+            before += config.run.steps
+            runs.push(run)
+            ctx.progress.log(`smac: ${algo} ${map} seed ${seed}: final win rate ${fmt(run.curve.at(-1)?.winRate ?? 0)}`)
+          }
+        }
+      }
+      task.done()
+      const files: Record<string, string> = {
+        "result.json": JSON.stringify({ experiment: "smac", runs: runs.map(({ algo, map, seed, curve }) => ({ algo, map, seed, curve })) }, null, 2) + "\n",
+        "metrics.jsonl": runs.flatMap((r) => r.curve.map((p) => JSON.stringify({ algo: r.algo, map: r.map, seed: r.seed, t: p.t, winRate: p.winRate, return: p.return }))).join("\n") + "\n",
+        "report.md": renderReport(config, runs)
+      }
+      for (const map of config.maps) files[`win-rate-${map}.svg`] = yield* Effect.promise(() => winRateFigure(config, map, runs))
+      return files
+    })
+})
+
+/** Present when the run should continue from its checkpoints (`--resume`); not part of the key, since it does not change the bytes. */
+export class ResumeFlag extends Context.Service<ResumeFlag, true>()("fsv/pipelines/smac/ResumeFlag") {}

@@ -1,0 +1,159 @@
+/**
+ * FSV on episodes (Section 3.3, discrete form; Appendix 7.2):
+ *
+ *   V_i     = α log Σ_{u avail} exp(Q_i(τ_i, u)/α)                        (Eq. 5)
+ *   λ_i     = Σ_h λ_{i,h}(s, u), multi-head attention over s and u         (Eq. 14–15)
+ *   V_tot   = Σ_i w_i(s) V_i + b(s),  w ≥ 0 (one-layer hypernetworks)      (Eq. 13)
+ *   Q_tot   = Σ_i λ_i (Q_i − V_i) + V_tot                                 (Eq. 7, trained as Eq. 33)
+ *   J       = (Q_tot(τ_t, u_t) − y_t)²                                    (Eq. 16)
+ *   y_t     = r_t + γ (1 − terminated_t) [Q̄_tot(τ_{t+1}, u') − α log π_tot(u' | τ_{t+1})],
+ *   u'_i ~ π_i ∝ exp((Q_i − V_i)/α),  log π_tot = Σ_i (Q_i(u'_i) − V_i)/α
+ *
+ * Choices the paper leaves open:
+ * - u' and log π come from the current network (as SAC's next action), Q̄_tot from the target
+ *   network; u' is drawn by the Gumbel-max trick with noise from the run's "learn" stream.
+ * - λ is normalized over agents by default (`lambdaNormalization: "agents"`): λ_{i,h} = exp(·)
+ *   with unbounded attention logits overflowed float32 over long runs; the matrix-game file
+ *   (`src/learners/discrete/fsv.ts`) explains why "none" is its default there.
+ * - Eq. 33's stop-gradients as in the matrix learner's "eq33": λ, w, b and (through the last
+ *   term) Q_i get gradients; V_i and Q_i − V_i are stopped.
+ * - α follows the run's schedule (Table 8: linear from 1 to 0.01), shared by all agents (α_i = α).
+ */
+import * as tf from "@tensorflow/tfjs"
+import { Schema } from "effect"
+import { attentionLambda, type AttentionLambdaShape, attentionLambdaSpecs } from "../../nn/attentionLambda.ts"
+import { linear } from "../../nn/dense.ts"
+import { linearSpecs, ParamLayout } from "../../nn/params.ts"
+import { softValue } from "../../nn/softValue.ts"
+import { stopGradient } from "../../nn/stopGradient.ts"
+import type { SmacShape } from "../../runner/Episode.ts"
+import {
+  agentQs,
+  chosenQ,
+  current,
+  defaultRecurrentTraining,
+  maskedMse,
+  next,
+  RecurrentTrainingFields,
+  recurrentAgentSpecs,
+  type RecurrentLearner,
+  type SeqBatch,
+  tdTarget
+} from "./Learner.ts"
+
+export const RecurrentFsvConfig = Schema.Struct({
+  ...RecurrentTrainingFields,
+  /** Hidden units of the two-layer state and action embeddings of λ (Table 8: 64). */
+  lambdaHidden: Schema.Int,
+  /** Width of the embeddings e_s, e_u (Eq. 15). */
+  lambdaEmbed: Schema.Int,
+  /** H, attention heads of λ (Eq. 14). */
+  heads: Schema.Int,
+  /** Width of each head's query and key. */
+  keyDim: Schema.Int,
+  /** What Eq. 15's "∝" normalizes over: "agents" (softmax over agents) or "none" (exp). */
+  lambdaNormalization: Schema.Literals(["none", "agents"])
+})
+export type RecurrentFsvConfig = typeof RecurrentFsvConfig.Type
+
+export const defaultRecurrentFsvConfig: RecurrentFsvConfig = {
+  ...defaultRecurrentTraining,
+  lambdaHidden: 64,
+  lambdaEmbed: 32,
+  heads: 4,
+  keyDim: 32,
+  lambdaNormalization: "agents"
+}
+
+export const makeRecurrentFsv = (shape: SmacShape, config: RecurrentFsvConfig): RecurrentLearner => {
+  const { agents: N, actions: A } = shape
+  const H = config.agentHidden
+  const lambdaShape: AttentionLambdaShape = {
+    stateDim: shape.stateDim,
+    jointActionDim: N * A,
+    agents: N,
+    hidden: config.lambdaHidden,
+    embed: config.lambdaEmbed,
+    heads: config.heads,
+    keyDim: config.keyDim,
+    normalization: config.lambdaNormalization
+  }
+  const layout = new ParamLayout([
+    ...recurrentAgentSpecs(shape, H),
+    ...attentionLambdaSpecs("lambda", lambdaShape),
+    ...linearSpecs("hyperW", shape.stateDim, N),
+    ...linearSpecs("hyperB", shape.stateDim, 1)
+  ])
+
+  /**
+   * Q_tot (Eq. 7 in Eq. 33's stop-gradient form) for chosen Q_i and V_i [T, B, N], one-hot
+   * actions [T, B, N, A] and states [1, T·B, stateDim]: [T, B].
+   */
+  const qTotOf = (
+    params: Readonly<Record<string, tf.Tensor>>,
+    state: tf.Tensor,
+    chosen: tf.Tensor,
+    v: tf.Tensor,
+    actions: tf.Tensor,
+    batch: SeqBatch
+  ): tf.Tensor => {
+    const { T, B } = batch
+    const M = T * B
+    const lambda = tf.reshape(attentionLambda(state, tf.reshape(actions, [1, M, N * A]), params, "lambda", lambdaShape), [T, B, N]) // Eq. 14–15: [T, B, N]
+    const advantage = stopGradient(tf.sub(chosen, v)) // sg(Q_i − V_i): [T, B, N]
+    const w = tf.reshape(tf.abs(linear(state, params["hyperW.w"]!, params["hyperW.b"]!)), [T, B, N]) // w_i(s) ≥ 0: [T, B, N]
+    const b = tf.reshape(linear(state, params["hyperB.w"]!, params["hyperB.b"]!), [T, B]) // b(s): [T, B]
+    const vTot = tf.add(tf.sum(tf.mul(w, stopGradient(v)), 2), b) // Eq. 13: [T, B]
+    const sumQ = tf.sum(chosen, 2) // Σ_i Q_i: [T, B]
+    return tf.add(tf.add(tf.sum(tf.mul(lambda, advantage), 2), vTot), tf.sub(sumQ, stopGradient(sumQ))) // Eq. 33: [T, B]
+  }
+
+  const build = (
+    params: Readonly<Record<string, tf.Tensor>>,
+    target: Readonly<Record<string, tf.Tensor>>,
+    batch: SeqBatch,
+    alpha: number,
+    gumbel: tf.Tensor
+  ) => {
+    const { T } = batch
+    const a = tf.scalar(alpha)
+    const q = agentQs(params, batch, shape, H).q // [T+1, B, N, A]
+    const qTarget = agentQs(target, batch, shape, H).q // Q̄_i: [T+1, B, N, A]
+    const unavailableNow = current(batch.unavailable, T) // [T, B, N, A]
+    const unavailableNext = next(batch.unavailable, T) // [T, B, N, A]
+
+    const qNow = current(q, T) // [T, B, N, A]
+    const v = softValue(qNow, a, unavailableNow) // V_i, Eq. 5: [T, B, N]
+    const qTot = qTotOf(params, batch.state, chosenQ(qNow, batch.actions), v, batch.actions, batch) // [T, B]
+
+    // Eq. 16's target: u' ~ π_tot of the current network, valued by the target network.
+    const qNext = stopGradient(next(q, T)) // [T, B, N, A]
+    const vNext = softValue(qNext, a, unavailableNext) // V_i(τ_{t+1}): [T, B, N]
+    const logits = tf.add(tf.div(qNext, a), unavailableNext) // (Q_i/α) on available actions: [T, B, N, A]
+    const sampled = tf.oneHot(tf.argMax(tf.add(logits, gumbel), 3), A) // u' ~ π_i (Gumbel-max): [T, B, N, A]
+    const logPi = tf.sum(tf.div(tf.sub(chosenQ(qNext, sampled), vNext), a), 2) // log π_tot(u') = Σ_i (Q_i(u'_i) − V_i)/α: [T, B]
+    const qTargetNext = next(qTarget, T) // [T, B, N, A]
+    const vTargetNext = softValue(qTargetNext, a, unavailableNext) // V̄_i: [T, B, N]
+    const qTotNext = qTotOf(target, batch.nextState, chosenQ(qTargetNext, sampled), vTargetNext, sampled, batch) // Q̄_tot(τ_{t+1}, u'): [T, B]
+    const y = stopGradient(tdTarget(batch, config.gamma, tf.sub(qTotNext, tf.mul(a, logPi)))) // Eq. 16: [T, B]
+    return { qTot, y }
+  }
+
+  const noise = (gumbel: tf.Tensor | undefined): tf.Tensor => {
+    if (gumbel === undefined) throw new Error("fsv: the update needs Gumbel noise for u' ~ π (UpdateContext.gumbel)")
+    return gumbel
+  }
+
+  return {
+    algo: "fsv",
+    layout,
+    training: config,
+    exploration: { kind: "energy" },
+    samplesNextActions: true,
+    targets: (params, target, batch, ctx) => build(params, target, batch, ctx.alpha, noise(ctx.gumbel)).y,
+    loss: (params, target, batch, ctx) => {
+      const { qTot, y } = build(params, target, batch, ctx.alpha, noise(ctx.gumbel))
+      return maskedMse(qTot, y, batch.mask)
+    }
+  }
+}
