@@ -185,7 +185,7 @@ if (skip) {
       }
       for (const r of runners) r.child.kill("SIGTERM")
       await within(30_000, "runners stopping", Promise.all(runners.map((r) => r.done)))
-    })
+    }, 240_000)
 
     it("resubmitting a finished sweep computes nothing and returns the same summary digest", async () => {
       const before = logLines(logCluster).length

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -63,6 +63,38 @@ describe("fsv sweep on one machine", () => {
     expect(listing[0]).toMatch(/^sweep local \(count-fit, id [0-9a-f]{12}\): 4 runs · 4 done · 0 running · 0 failed · 0 pending; summary done$/)
     expect(listing.filter((l) => l.startsWith("done "))).toHaveLength(5)
     expect(listing.some((l) => / lr=0\.1 seed=2 /.test(l))).toBe(true)
+  })
+
+  it("a sweep killed mid-way and submitted again computes only what is missing", async () => {
+    const dir = tmp()
+    const store = join(dir, "store")
+    const log = join(dir, "runs.log")
+    const spec = writeSpec(dir, { name: "crash", stage: "count-fit", base: { steps: 30, holdMs: 1000 }, grid: { seed: [1, 2, 3, 4], lr: [0.1] } })
+    const child = spawn(process.execPath, [cli, "sweep", spec, "--store", store, "--jobs", "1"], {
+      env: { ...process.env, FSV_SWEEP_TEST_LOG: log },
+      stdio: "ignore"
+    })
+    const exited = new Promise((resolve) => child.once("exit", resolve))
+    // one thread: a third start means the first two runs are published
+    const deadline = Date.now() + 90_000
+    while (logLines(log).filter((l) => l.event === "start").length < 3) {
+      if (Date.now() > deadline) throw new Error("the sweep did not start its third run")
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    child.kill("SIGKILL")
+    await exited
+    const status = fsv(["sweep", "status", spec, "--store", store])
+    expect(status.stdout).toMatch(/4 runs · 2 done · 0 running · 0 failed · 2 pending/)
+    expect(status.stdout).toMatch(/^interrupted +\d /m)
+
+    const again = fsv(["sweep", spec, "--store", store, "--jobs", "1"], { FSV_SWEEP_TEST_LOG: log })
+    expect(again.status).toBe(0)
+    expect(again.stdout).toMatch(/^sweep crash: 4 runs, 2 computed, 2 already in the store; summary [0-9a-f]{64}$/m)
+    const lines = logLines(log)
+    const dones = lines.filter((l) => l.event === "done").map((l) => l.config)
+    expect(dones).toHaveLength(4)
+    expect(new Set(dones).size).toBe(4)
+    expect(lines.filter((l) => l.event === "start")).toHaveLength(5) // the killed run started twice
   })
 
   it("a failing run fails the sweep naming it, and the rest are kept", () => {

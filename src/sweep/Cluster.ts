@@ -22,12 +22,11 @@ import type { SocketServerError } from "effect/socket/SocketServer"
 import { SqlClient, type SqlError } from "effect/sql"
 import { Progress } from "../progress/Progress.ts"
 import { ensureBoardTable, RunBoard } from "./Board.ts"
-import { payloadOf, type Submitted } from "./Local.ts"
 import type { SweepPlan } from "./Plan.ts"
 import { RunPool } from "./Pool.ts"
 import type { StageRegistry } from "./Registry.ts"
 import { withProgress } from "./Status.ts"
-import { runQueueWorker, SweepWorkflow, SweepWorkflowLayer } from "./Workflow.ts"
+import { payloadOf, runQueueWorker, type Submitted, SweepWorkflow, SweepWorkflowLayer } from "./Workflow.ts"
 
 /** The sweep's database cannot be reached, or refuses a connection or a statement. */
 export class DatabaseUnreachable extends Schema.TaggedError<DatabaseUnreachable>()("DatabaseUnreachable", {

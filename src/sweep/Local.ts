@@ -17,39 +17,27 @@ import type { SweepPlan } from "./Plan.ts"
 import { RunPool } from "./Pool.ts"
 import type { StageRegistry } from "./Registry.ts"
 import { withProgress } from "./Status.ts"
-import { runQueueWorker, type SweepOutcome, type SweepPayload, SweepWorkflow, SweepWorkflowLayer } from "./Workflow.ts"
+import { payloadOf, runQueueWorker, type Submitted, SweepWorkflow, SweepWorkflowLayer } from "./Workflow.ts"
 
-export const payloadOf = (plan: SweepPlan, generation: number): SweepPayload => ({
-  id: plan.id,
-  generation,
-  name: plan.name,
-  runs: plan.runs.map((r) => r.item),
-  summary: plan.summary
-})
-
-/** What a submission returns: the outcome, and whether it was an earlier execution's (nothing computed now). */
-export interface Submitted {
-  readonly outcome: SweepOutcome
-  readonly finishedBefore: boolean
-}
-
-/** Run `plan` here with `jobs` threads against the store at `root`. */
+/** Run `plan` here with `jobs` threads (no more than it has runs) against the store at `root`. */
 export const sweepLocal = (
   plan: SweepPlan,
   options: { readonly jobs: number; readonly root: string; readonly registry: StageRegistry }
-): Effect.Effect<Submitted, never, Progress> =>
-  Effect.gen(function*() {
+): Effect.Effect<Submitted, never, Progress> => {
+  const jobs = Math.max(1, Math.min(options.jobs, plan.runs.length))
+  return Effect.gen(function*() {
     const board = yield* RunBoard
     const progress = yield* Progress
     const outcome = yield* withProgress(plan, board, progress, SweepWorkflow.execute(payloadOf(plan, 1)))
     return { outcome, finishedBefore: false }
   }).pipe(
     Effect.provide(
-      Layer.mergeAll(SweepWorkflowLayer, runQueueWorker(options.jobs, "local")).pipe(
-        Layer.provideMerge(RunPool.layer({ size: options.jobs, root: options.root, registry: options.registry.module, label: "local" })),
+      Layer.mergeAll(SweepWorkflowLayer, runQueueWorker(jobs, "local")).pipe(
+        Layer.provideMerge(RunPool.layer({ size: jobs, root: options.root, registry: options.registry.module, label: "local" })),
         Layer.provideMerge(RunBoard.local(journalPath(options.root, plan.id))),
         Layer.provideMerge(PersistedQueue.layer.pipe(Layer.provide(PersistedQueue.layerStoreMemory))),
         Layer.provideMerge(WorkflowEngine.layerMemory)
       )
     )
   )
+}

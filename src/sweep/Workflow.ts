@@ -21,6 +21,7 @@
 import { Effect, Layer, Schema } from "effect"
 import { DurableQueue, Workflow } from "effect/workflow"
 import { RunBoard } from "./Board.ts"
+import type { SweepPlan } from "./Plan.ts"
 import { RunPool } from "./Pool.ts"
 import { RunFailed, RunItem, RunResult } from "./Run.ts"
 
@@ -70,6 +71,21 @@ export const SweepWorkflow = Workflow.make("fsv-sweep", {
   idempotencyKey: (p) => `${p.id}/${p.generation}`
 })
 export type SweepPayload = typeof SweepWorkflow.payloadSchema.Type
+
+/** The workflow payload of a plan; `generation` starts at 1. */
+export const payloadOf = (plan: SweepPlan, generation: number): SweepPayload => ({
+  id: plan.id,
+  generation,
+  name: plan.name,
+  runs: plan.runs.map((r) => r.item),
+  summary: plan.summary
+})
+
+/** What a submission returns: the outcome, and whether it was an earlier execution's (nothing computed now). */
+export interface Submitted {
+  readonly outcome: SweepOutcome
+  readonly finishedBefore: boolean
+}
 
 /** A run's result or failure as data, so that one failed run does not stop the others. */
 const outcomeOf = (key: string) => <R>(effect: Effect.Effect<RunResult, RunFailed, R>): Effect.Effect<RunOutcome, never, R> =>
