@@ -19,7 +19,8 @@ import { join } from "node:path"
 import { freePort, havePostgres, startPostgres } from "../spec/sweep/postgres.ts"
 import { snapshotProgram } from "../spec/sweep/snapshot.ts"
 
-const { cli } = snapshotProgram()
+const program = snapshotProgram()
+const { cli } = program
 const dir = mkdtempSync(join(tmpdir(), "fsv-bench-sweep-"))
 
 const fsv = (args: ReadonlyArray<string>): Promise<number> =>
@@ -94,5 +95,6 @@ export const run = async (args: ReadonlyArray<string>): Promise<void> => {
   } finally {
     runner.kill("SIGKILL")
     pg.stop()
+    program.remove()
   }
 }

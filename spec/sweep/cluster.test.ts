@@ -14,11 +14,11 @@ import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { verify } from "../../src/store/ArtifactStore.ts"
 import { freePort, havePostgres, PG_BIN, startPostgres, type TestPostgres } from "./postgres.ts"
-import { snapshotProgram } from "./snapshot.ts"
+import { type Snapshot, snapshotProgram } from "./snapshot.ts"
 
 const skip = !havePostgres() && !process.env["CI"]
 
-const { cli } = snapshotProgram()
+let program: Snapshot | undefined // made in beforeAll: nothing to copy when the suite skips
 const dir = mkdtempSync(join(tmpdir(), "fsv-sweep-cluster-"))
 const children = new Set<ChildProcess>()
 
@@ -33,7 +33,7 @@ interface Exited {
 const start = (name: string, args: ReadonlyArray<string>, env: Record<string, string> = {}) => {
   const out = join(dir, `${name}.out`)
   const err = join(dir, `${name}.err`)
-  const child = spawn(process.execPath, [cli, ...args], {
+  const child = spawn(process.execPath, [program!.cli, ...args], {
     env: { ...process.env, ...env },
     stdio: ["ignore", openSync(out, "w"), openSync(err, "w")]
   })
@@ -113,6 +113,7 @@ if (skip) {
     let victimConfig = ""
 
     beforeAll(async () => {
+      program = snapshotProgram()
       pg = await startPostgres()
       // 4 seeds × 3 learning rates = 12 runs; each holds 1.5 s, long enough to be caught holding a run.
       writeFileSync(spec, JSON.stringify({
@@ -127,6 +128,7 @@ if (skip) {
     afterAll(() => {
       for (const child of children) child.kill("SIGKILL")
       pg?.stop()
+      program?.remove()
     })
 
     it("a runner killed while it holds a run loses nothing: each run completes once, byte-identical to a single-process sweep", async () => {

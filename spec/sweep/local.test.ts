@@ -2,10 +2,12 @@ import { spawn, spawnSync } from "node:child_process"
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { describe, expect, it } from "vitest"
+import { afterAll, describe, expect, it } from "vitest"
 import { snapshotProgram } from "./snapshot.ts"
 
-const { cli } = snapshotProgram()
+const program = snapshotProgram()
+const { cli } = program
+afterAll(program.remove)
 const tmp = () => mkdtempSync(join(tmpdir(), "fsv-sweep-local-"))
 
 const fsv = (args: ReadonlyArray<string>, env: Record<string, string> = {}) => {

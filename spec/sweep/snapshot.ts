@@ -4,7 +4,7 @@
  * digest of the sources, computed by each process (and worker thread) when it starts; in a
  * checkout that is being edited, two processes of one test could otherwise disagree.
  */
-import { cpSync, existsSync, mkdtempSync, symlinkSync } from "node:fs"
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 
@@ -14,6 +14,8 @@ export interface Snapshot {
   readonly root: string
   /** The fixture CLI (`fsv sweep` / `fsv runner` with the test stages) inside the copy. */
   readonly cli: string
+  /** Delete the copy (the node_modules link, not what it points to). */
+  readonly remove: () => void
 }
 
 export const snapshotProgram = (): Snapshot => {
@@ -25,5 +27,7 @@ export const snapshotProgram = (): Snapshot => {
     if (existsSync(join(repo, dir))) cpSync(join(repo, dir), join(root, dir), { recursive: true })
   }
   symlinkSync(join(repo, "node_modules"), join(root, "node_modules"), "dir")
-  return { root, cli: join(root, "spec/fixtures/sweepCli.ts") }
+  const remove = () => rmSync(root, { recursive: true, force: true })
+  process.once("exit", remove)
+  return { root, cli: join(root, "spec/fixtures/sweepCli.ts"), remove }
 }
