@@ -145,6 +145,23 @@ export const keyOf = (record: KeyRecord): { readonly record: KeyRecord; readonly
   digest: digestOf(record)
 })
 
+/** The key of running `stage` on an already encoded config in this process's code and runtime. */
+export const stageKey = (options: {
+  readonly stage: Pick<AnyStage, "name" | "version">
+  readonly encodedConfig: unknown
+  readonly inputs: ReadonlyArray<{ readonly name: string; readonly stage: string; readonly digest: string }>
+  readonly backend: string
+  readonly tfjsVersion: string
+}): { readonly record: KeyRecord; readonly digest: Digest } =>
+  keyOf({
+    stage: options.stage.name,
+    stageVersion: options.stage.version,
+    config: options.encodedConfig,
+    inputs: Object.fromEntries(options.inputs.map((i) => [i.name, { stage: i.stage, digest: i.digest }])),
+    code: codeVersion(),
+    runtime: { node: process.versions.node, tfjs: options.tfjsVersion, backend: options.backend }
+  })
+
 export const encodeConfig = <C, CI>(stage: Stage<C, CI, unknown, unknown>, config: C): Effect.Effect<unknown, ConfigInvalid> =>
   Effect.gen(function*() {
     const encoded = yield* Schema.encodeEffect(stage.config)(config).pipe(
@@ -178,13 +195,12 @@ export const runStage = <C, CI, E, R>(
     const progress = yield* Progress
     const inputs = options.inputs ?? {}
     const encoded = yield* encodeConfig(stage, config)
-    const { record, digest } = keyOf({
-      stage: stage.name,
-      stageVersion: stage.version,
-      config: encoded,
-      inputs: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, { stage: v.stage, digest: v.digest }])),
-      code: codeVersion(),
-      runtime: { node: process.versions.node, tfjs: backend.tfjsVersion, backend: backend.name }
+    const { record, digest } = stageKey({
+      stage,
+      encodedConfig: encoded,
+      inputs: Object.entries(inputs).map(([name, v]) => ({ name, stage: v.stage, digest: v.digest })),
+      backend: backend.name,
+      tfjsVersion: backend.tfjsVersion
     })
     const started = yield* Clock.currentTimeMillis
     const existing = yield* publishIfPresent(store.root, stage.name, digest)

@@ -9,7 +9,7 @@ import * as tf from "@tensorflow/tfjs"
 import { Effect, Exit, Schema } from "effect"
 import type { Digest } from "../store/Canonical.ts"
 import { canonicalJson } from "../store/Canonical.ts"
-import { type AnyStage, codeVersion, keyOf } from "../store/Stage.ts"
+import { type AnyStage, stageKey } from "../store/Stage.ts"
 import { type StageRegistry, stagesByName } from "./Registry.ts"
 import type { RunInput, RunItem } from "./Run.ts"
 import {
@@ -50,15 +50,7 @@ export const expectedKey = (
   encodedConfig: unknown,
   inputs: ReadonlyArray<RunInput>,
   backend: string
-): Digest =>
-  keyOf({
-    stage: stage.name,
-    stageVersion: stage.version,
-    config: encodedConfig,
-    inputs: Object.fromEntries(inputs.map((i) => [i.name, { stage: i.stage, digest: i.digest }])),
-    code: codeVersion(),
-    runtime: { node: process.versions.node, tfjs: tf.version.tfjs, backend }
-  }).digest
+): Digest => stageKey({ stage, encodedConfig, inputs, backend, tfjsVersion: tf.version.tfjs }).digest
 
 /** Decode a grid point with the stage's Schema and re-encode it; problems name spec paths. */
 const encodePoint = (
