@@ -31,7 +31,7 @@ export const smacReproduceCommand = Command.make(
   "smac",
   {
     maps: Flag.String("maps").pipe(Flag.withDescription("Comma-separated maps (default 3m): 3m, 8m, 5m_vs_6m, 2s3z, 3s_vs_5z, MMM2."), Flag.optional),
-    algos: Flag.String("algos").pipe(Flag.withDescription("Comma-separated learners (default qmix,fsv): vdn, qmix, fsv."), Flag.optional),
+    algos: Flag.String("algos").pipe(Flag.withDescription("Comma-separated learners (default qmix,fsv): vdn, qmix, fsv (QTRAN is not implemented on episodes yet)."), Flag.optional),
     seeds: Flag.String("seeds").pipe(Flag.withDescription("Comma-separated seeds (default 0)."), Flag.optional),
     budget: Flag.String("budget").pipe(Flag.withDescription(`Environment steps per run, or "paper" (${PAPER_BUDGET}). Default ${DEFAULT_BUDGET}.`), Flag.optional),
     backend: Flag.String("backend").pipe(Flag.withDescription("Tensor backend: wasm (default), cpu, node, node-gpu. Also FSV_BACKEND."), Flag.optional),

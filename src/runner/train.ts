@@ -24,8 +24,8 @@ import { rmspropStep } from "../nn/rmsprop.ts"
 import { rmspropSettings } from "../learners/discrete/Learner.ts"
 import { agentShape, batchTensors, RECURRENT_ALGOS, type RecurrentLearner } from "../learners/recurrent/Learner.ts"
 import { type RngState, Stream, streamState } from "../rng/Rng.ts"
-import type { Episode } from "./Episode.ts"
-import { assembleBatch, EpisodeBuffer } from "./EpisodeBuffer.ts"
+import type { Episode, SmacShape } from "./Episode.ts"
+import { assembleBatch, EpisodeBuffer, type EpisodeBatchData } from "./EpisodeBuffer.ts"
 import { EpisodeRunner, replayEpisode, smacShape } from "./EpisodeRunner.ts"
 import { energySelector, epsilonGreedySelector, greedySelector, linearSchedule } from "./selectors.ts"
 
@@ -123,7 +123,7 @@ export const streamLabels = (algo: string, map: string, seed: number) => ({
 })
 
 /** Gumbel(0, 1) noise −log(−log U), U ~ U(0, 1) from `rng`. */
-const gumbelNoise = (rng: Stream, n: number): Float32Array => {
+export const gumbelNoise = (rng: Stream, n: number): Float32Array => {
   const out = new Float32Array(n)
   for (let k = 0; k < n; k++) {
     let u = rng.float()
@@ -131,6 +131,33 @@ const gumbelNoise = (rng: Stream, n: number): Float32Array => {
     out[k] = -Math.log(-Math.log(u))
   }
   return out
+}
+
+/**
+ * One gradient step on a batch: L's gradient with respect to `params` [P] by tf.grads (the
+ * target network's tensors held fixed), then RMSProp in float64, in place on `params` and
+ * `squareAvg`. `gumbel` [T·B·N·A] for learners that sample next actions.
+ */
+export const learnerUpdate = (
+  learner: RecurrentLearner,
+  shape: SmacShape,
+  params: Float32Array,
+  squareAvg: Float32Array,
+  targetTensors: ReadonlyArray<tf.Tensor>,
+  data: EpisodeBatchData,
+  alpha: number,
+  gumbel: Float32Array | undefined
+): void => {
+  const { layout } = learner
+  const targetNamed = layout.named([...targetTensors])
+  const grad = withFastMatMulGradient(() => tf.tidy(() => {
+    const batch = batchTensors(shape, data)
+    const ctx = { alpha, gumbel: gumbel && tf.tensor4d(gumbel, [data.T, data.B, shape.agents, shape.actions]) }
+    const loss = (...ps: Array<tf.Tensor>) => learner.loss(layout.named(ps), targetNamed, batch, ctx)
+    const grads = tf.grads(loss)(layout.tensors(params, 1))
+    return tf.concat(grads.map((g) => tf.reshape(g, [-1]))).dataSync() // layout order: [P]
+  }))
+  rmspropStep(layout, 1, params, squareAvg, grad, rmspropSettings(learner.training))
 }
 
 /** Build a run, fresh or from `resume`. The caller must `dispose()`. */
@@ -142,7 +169,6 @@ export const createTrainer = (options: TrainOptions, resume?: TrainerState): Tra
   const { agents: N, actions: A } = shape
   const H = learner.training.agentHidden
   const B = learner.training.batchSize
-  const rms = rmspropSettings(learner.training)
   const labels = streamLabels(learner.algo, map.name, seed)
   const envState = (k: number) => streamState(rootSeed, labels.env(k))
   const testState = (k: number) => streamState(rootSeed, labels.test(k))
@@ -184,15 +210,7 @@ export const createTrainer = (options: TrainOptions, resume?: TrainerState): Tra
     const data = assembleBatch(shape, buffer.sample(replay, B))
     const gumbel = learner.samplesNextActions ? gumbelNoise(learn, data.T * data.B * N * A) : undefined
     const alpha = linearSchedule(settings.alphaStart, settings.alphaFinish, settings.alphaAnnealSteps, tEnv)
-    const targetNamed = layout.named(targetTensors)
-    const grad = withFastMatMulGradient(() => tf.tidy(() => {
-      const batch = batchTensors(shape, data)
-      const ctx = { alpha, gumbel: gumbel && tf.tensor4d(gumbel, [data.T, data.B, N, A]) }
-      const loss = (...ps: Array<tf.Tensor>) => learner.loss(layout.named(ps), targetNamed, batch, ctx)
-      const grads = tf.grads(loss)(layout.tensors(params, 1))
-      return tf.concat(grads.map((g) => tf.reshape(g, [-1]))).dataSync() // layout order: [P]
-    }))
-    rmspropStep(layout, 1, params, squareAvg, grad, rms)
+    learnerUpdate(learner, shape, params, squareAvg, targetTensors, data, alpha, gumbel)
     updates++
     actor = undefined
     updateMillis += performance.now() - started

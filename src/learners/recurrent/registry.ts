@@ -35,7 +35,5 @@ export const buildRecurrentLearner = (algo: RecurrentAlgo, shape: SmacShape, con
       return makeRecurrentQmix(shape, configs.qmix)
     case "fsv":
       return makeRecurrentFsv(shape, configs.fsv)
-    default:
-      throw new Error(`${algo}: not built yet`)
   }
 }

@@ -1,0 +1,62 @@
+/**
+ * The smac stage end to end on a tiny budget: the artifact's files and result.json's shape,
+ * and `--budget` parsing.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Effect, Layer } from "effect"
+import { describe, expect, it } from "vitest"
+import { defaultSmacConfig, PAPER_BUDGET, smacStage } from "../../pipelines/smac.ts"
+import { Backend } from "../../src/backend/Backend.ts"
+import { parseBudget } from "../../src/cli/reproduceSmac.ts"
+import { Progress } from "../../src/progress/Progress.ts"
+import { Checkpoints } from "../../src/runner/checkpoint.ts"
+import { ArtifactStore } from "../../src/store/ArtifactStore.ts"
+import { runStage } from "../../src/store/Stage.ts"
+
+describe("smac stage", () => {
+  it("writes result.json, metrics.jsonl, report.md and a figure per map", async () => {
+    const root = mkdtempSync(join(tmpdir(), "fsv-smac-"))
+    try {
+      const base = defaultSmacConfig(300)
+      const small = { agentHidden: 8, batchSize: 2, bufferSize: 4 }
+      const config = {
+        ...base,
+        algos: ["vdn", "qmix"] as const,
+        run: { ...base.run, envs: 2, testInterval: 150, testEpisodes: 2 },
+        learners: { ...base.learners, vdn: { ...base.learners.vdn, ...small }, qmix: { ...base.learners.qmix, ...small, mixingEmbed: 4, hypernetEmbed: 4 } }
+      }
+      const ref = await Effect.runPromise(runStage(smacStage, config).pipe(
+        Effect.provide(Layer.mergeAll(ArtifactStore.layer(root), Backend.layer("wasm"), Progress.silent, Checkpoints.none))
+      ))
+      const result = JSON.parse(readFileSync(join(ref.dir, "result.json"), "utf8"))
+      expect(result.experiment).toBe("smac")
+      expect(result.runs.map((r: { algo: string }) => r.algo)).toEqual(["vdn", "qmix"])
+      for (const r of result.runs) {
+        expect(r.map).toBe("3m")
+        expect(r.seed).toBe(0)
+        expect(r.curve[0].t).toBe(0)
+        expect(r.curve.at(-1).t).toBeGreaterThanOrEqual(300)
+        for (const p of r.curve) {
+          expect(Number.isInteger(p.t)).toBe(true)
+          expect(p.winRate).toBeGreaterThanOrEqual(0)
+          expect(p.winRate).toBeLessThanOrEqual(1)
+        }
+      }
+      const lines = readFileSync(join(ref.dir, "metrics.jsonl"), "utf8").trim().split("\n")
+      expect(lines.length).toBe(result.runs.reduce((n: number, r: { curve: Array<unknown> }) => n + r.curve.length, 0))
+      expect(readFileSync(join(ref.dir, "win-rate-3m.svg"), "utf8")).toContain("<svg")
+      expect(readFileSync(join(ref.dir, "report.md"), "utf8")).toContain("| 3m | qmix |")
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
+  }, 120_000)
+
+  it("parses --budget", async () => {
+    expect(await Effect.runPromise(parseBudget("paper"))).toBe(PAPER_BUDGET)
+    expect(await Effect.runPromise(parseBudget("5000"))).toBe(5000)
+    const bad = await Effect.runPromise(Effect.flip(parseBudget("-3")))
+    expect(bad._tag).toBe("BadBudget")
+  })
+})
