@@ -231,6 +231,11 @@ export const acceptance = (result: QuadraticsResult): Array<{ criterion: string;
   return out
 }
 
+/** "− 5" for a centre at 5, "+ 5" for one at −5. */
+const shift = (x: number): string => (x < 0 ? `+ ${-x}` : `− ${x}`)
+
+const point = (u: readonly [number, number]): string => `(${u.map((x) => String(x)).join(", ")})`
+
 const action = (u: readonly [number, number]): string => `(${fixed(u[0], 2)}, ${fixed(u[1], 2)})`
 
 /** report.md: Table 7's layout, the acceptance checks, every run's final action, the protocol. */
@@ -241,12 +246,13 @@ export const reportMarkdown = (result: QuadraticsResult, config: QuadraticsConfi
   const lines: Array<string> = [
     "# Max of Two Quadratics (Section 5.2)",
     "",
-    `r(u₁, u₂) = max(f₁, f₂), f₁ = ${g.h1}·[−((u₁ − ${g.x1})/${g.s1})² − ((u₂ − ${g.y1})/${g.s1})²], ` +
-    `f₂ = ${g.h2}·[−((u₁ − ${g.x2})/${g.s2})² − ((u₂ − ${g.y2})/${g.s2})²] + ${g.c}, u₁, u₂ ∈ [−${g.bound}, ${g.bound}] (Eq. 19).` +
+    `r(u₁, u₂) = max(f₁, f₂), f₁ = ${g.h1}·[−((u₁ ${shift(g.x1)})/${g.s1})² − ((u₂ ${shift(g.y1)})/${g.s1})²], ` +
+    `f₂ = ${g.h2}·[−((u₁ ${shift(g.x2)})/${g.s2})² − ((u₂ ${shift(g.y2)})/${g.s2})²] ${g.c < 0 ? `− ${-g.c}` : `+ ${g.c}`}, ` +
+    `u₁, u₂ ∈ [−${g.bound}, ${g.bound}] (Eq. 19).` +
     (paper ? " These are the paper's parameters (with s₂ = 1 for its typo \"s2 − 1\")." : " This is a user-supplied game, not the paper's."),
     "",
-    `Global optimum: r(${result.optima.global.at.join(", ")}) = ${fixed(result.optima.global.value, 2)}; ` +
-    `local optimum: r(${result.optima.local.at.join(", ")}) = ${fixed(result.optima.local.value, 2)}.`,
+    `Global optimum: r${point(result.optima.global.at)} = ${fixed(result.optima.global.value, 2)}; ` +
+    `local optimum: r${point(result.optima.local.at)} = ${fixed(result.optima.local.value, 2)}.`,
     "",
     result.outcomeRule,
     "",
@@ -338,8 +344,8 @@ const notes = (config: QuadraticsConfig): Array<string> => {
 // ---------------------------------------------------------------------------------------
 // Figures
 
-/** Grid cells per axis of the reward-surface heatmap. */
-const SURFACE_CELLS = 50
+/** Grid cells per axis of the reward-surface heatmap (cells of 9 px). */
+const SURFACE_CELLS = 40
 
 /** Figure 3a: the reward surface as a heatmap with every run's final joint action. */
 export const surfaceSpec = (result: QuadraticsResult, algos: ReadonlyArray<Algo>): TopLevelSpec => {
@@ -363,7 +369,7 @@ export const surfaceSpec = (result: QuadraticsResult, algos: ReadonlyArray<Algo>
     layer: [
       {
         data: { values: cells },
-        mark: "rect",
+        mark: { type: "rect", aria: false },
         encoding: {
           x: { field: "u1", type: "quantitative", title: "u₁ (agent 1)", scale },
           x2: { field: "u1e" },
@@ -374,16 +380,14 @@ export const surfaceSpec = (result: QuadraticsResult, algos: ReadonlyArray<Algo>
       },
       {
         data: { values: points },
-        mark: { type: "point", filled: true, size: 50, stroke: "white", strokeWidth: 0.8 },
+        mark: { type: "point", filled: true, fill: "white", stroke: "black", strokeWidth: 1, size: 60, opacity: 0.9, aria: false },
         encoding: {
           x: { field: "u1", type: "quantitative", scale },
           y: { field: "u2", type: "quantitative", scale },
-          shape: { field: "learner", type: "nominal", sort: algos.map((a) => algoName[a]), title: "learner" },
-          color: { field: "learner", type: "nominal", sort: algos.map((a) => algoName[a]), scale: { scheme: "set1" }, title: "learner" }
+          shape: { field: "learner", type: "nominal", sort: algos.map((a) => algoName[a]), title: "learner" }
         }
       }
-    ],
-    resolve: { scale: { color: "independent" } }
+    ]
   }
 }
 
@@ -411,7 +415,7 @@ export const curvesSpec = (result: QuadraticsResult, algos: ReadonlyArray<Algo>)
     data: { values },
     layer: [
       {
-        mark: { type: "area", opacity: 0.2 },
+        mark: { type: "area", opacity: 0.2, aria: false },
         encoding: {
           x: { field: "step", type: "quantitative", title: "environment steps" },
           y: { field: "lo", type: "quantitative", title: "reward" },
@@ -420,7 +424,7 @@ export const curvesSpec = (result: QuadraticsResult, algos: ReadonlyArray<Algo>)
         }
       },
       {
-        mark: { type: "line", strokeWidth: 1.5 },
+        mark: { type: "line", strokeWidth: 1.5, aria: false },
         encoding: {
           x: { field: "step", type: "quantitative" },
           y: { field: "mean", type: "quantitative" },

@@ -69,13 +69,13 @@ export const QuadraticsGameSchema = Schema.Struct({
   bound: Schema.Number
 })
 
-/** Eq. 19's first quadratic. */
+/** Eq. 19's first quadratic. (Written 0 − a² − b² so that the peak is +0, not −0.) */
 export const f1 = (g: QuadraticsGame, u1: number, u2: number): number =>
-  g.h1 * (-(((u1 - g.x1) / g.s1) ** 2) - ((u2 - g.y1) / g.s1) ** 2)
+  g.h1 * (0 - ((u1 - g.x1) / g.s1) ** 2 - ((u2 - g.y1) / g.s1) ** 2)
 
 /** Eq. 19's second quadratic. */
 export const f2 = (g: QuadraticsGame, u1: number, u2: number): number =>
-  g.h2 * (-(((u1 - g.x2) / g.s2) ** 2) - ((u2 - g.y2) / g.s2) ** 2) + g.c
+  g.h2 * (0 - ((u1 - g.x2) / g.s2) ** 2 - ((u2 - g.y2) / g.s2) ** 2) + g.c
 
 /** The shared reward r(u1, u2) = max(f1, f2) (Eq. 19). */
 export const reward = (g: QuadraticsGame, u1: number, u2: number): number => Math.max(f1(g, u1, u2), f2(g, u1, u2))

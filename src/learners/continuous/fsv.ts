@@ -54,6 +54,7 @@ import {
 } from "./Learner.ts"
 
 export const FSV_GRADIENTS = ["eq33", "eq33-strict", "eq7"] as const
+export type FsvGradients = (typeof FSV_GRADIENTS)[number]
 
 export const FsvConfig = Schema.Struct({
   ...TrainingFields,
@@ -95,6 +96,37 @@ export const defaultFsvConfig: FsvConfig = {
   lambdaNormalization: "none",
   hypernetHidden: 64,
   gradients: "eq33"
+}
+
+/** The inputs of FSV's mixer for a batch of joint actions. */
+export interface MixerInputs {
+  /** Q_i(τ_i, u_i): [S, B, N]. */
+  readonly q: tf.Tensor
+  /** V_i(τ_i): [S, N]. */
+  readonly v: tf.Tensor
+  /** λ_i(τ, u) > 0: [S, B, N]. */
+  readonly lambda: tf.Tensor
+  /** w_i(s) ≥ 0: [S, N]. */
+  readonly w: tf.Tensor
+  /** b(s): [S, 1]. */
+  readonly b: tf.Tensor
+}
+
+/**
+ * Q_tot [S, B] (Eq. 7) with V_tot = Σ_i w_i V_i + b (Eq. 13), through the stop-gradients
+ * of `gradients` (Eq. 33 by default: ∂Q_tot/∂Q_i = 1, ∂Q_tot/∂λ_i = Q_i − V_i).
+ */
+export const fsvMix = ({ q, v, lambda, w, b }: MixerInputs, gradients: FsvGradients): tf.Tensor => {
+  const [S, , N] = q.shape as [number, number, number]
+  const stop = gradients !== "eq7"
+  const sg = (t: tf.Tensor): tf.Tensor => (stop ? stopGradient(t) : t)
+  const advantage = tf.sub(sg(q), tf.reshape(sg(v), [S, 1, N])) // Q_i − V_i: [S, B, N]
+  const vTotFull = tf.add(tf.sum(tf.mul(w, sg(v)), 1, true), b) // Eq. 13: [S, 1]
+  const vTot = gradients === "eq33-strict" ? stopGradient(vTotFull) : vTotFull
+  const lambdaTerm = tf.sum(tf.mul(lambda, advantage), 2) // Σ_i λ_i (Q_i − V_i): [S, B]
+  if (!stop) return tf.add(lambdaTerm, vTot) // Eq. 7
+  const sumQ = tf.sum(q, 2) // Σ_i Q_i: [S, B]
+  return tf.add(tf.add(lambdaTerm, vTot), tf.sub(sumQ, stopGradient(sumQ))) // Eq. 33: Eq. 7's value, ∂/∂Q_i = 1
 }
 
 /** FSV for a game of `shape` whose actions lie in [−bound, bound]. */
@@ -142,25 +174,17 @@ export const makeFsv = (shape: GameShape, config: FsvConfig, bound: number): Con
     return squashedGaussian(tf.reshape(mean, [S, 1, N]), tf.reshape(logStd, [S, 1, N]), eps, bound) // [S, K, N]
   }
 
-  const sg = (t: tf.Tensor, stop: boolean): tf.Tensor => (stop ? stopGradient(t) : t)
-
   /** Q_tot [S, B] for normalised joint actions [S, B, N] (Eq. 7, trained through Eq. 33). */
   const qTotOf = (p: GroupParams, game: GameTensors, actions: tf.Tensor): tf.Tensor => {
     const [S] = actions.shape as [number]
     const c = p["critic"]!
-    const stop = config.gradients !== "eq7"
-    const q = individualQ(c, game, actions) // Q_i(τ_i, u_i): [S, B, N]
-    const v = valuesOf(p, game) // V_i(τ_i): [S, N] (another group: a constant here)
-    const lambda = attentionLambda(game.state, actions, c, "lambda", lambdaShape) // Eq. 14–15: [S, B, N]
-    const advantage = tf.sub(sg(q, stop), tf.reshape(v, [S, 1, N])) // Q_i − V_i: [S, B, N]
-    const w = tf.abs(mlp(game.state, c, "hyperW", 2)) // w_i(s) ≥ 0: [S, 1, N]
-    const b = tf.reshape(mlp(game.state, c, "hyperB", 2), [S, 1]) // b(s): [S, 1]
-    const vTotFull = tf.add(tf.sum(tf.mul(w, tf.reshape(v, [S, 1, N])), 2), b) // Eq. 13: [S, 1]
-    const vTot = config.gradients === "eq33-strict" ? stopGradient(vTotFull) : vTotFull
-    const lambdaTerm = tf.sum(tf.mul(lambda, advantage), 2) // Σ_i λ_i (Q_i − V_i): [S, B]
-    if (!stop) return tf.add(lambdaTerm, vTot) // Eq. 7
-    const sumQ = tf.sum(q, 2) // Σ_i Q_i: [S, B]
-    return tf.add(tf.add(lambdaTerm, vTot), tf.sub(sumQ, stopGradient(sumQ))) // Eq. 33: Eq. 7's value, ∂/∂Q_i = 1
+    return fsvMix({
+      q: individualQ(c, game, actions), // Q_i(τ_i, u_i): [S, B, N]
+      v: valuesOf(p, game), // V_i(τ_i): [S, N] (another group: a constant here)
+      lambda: attentionLambda(game.state, actions, c, "lambda", lambdaShape), // Eq. 14–15: [S, B, N]
+      w: tf.reshape(tf.abs(mlp(game.state, c, "hyperW", 2)), [S, N]), // w_i(s) ≥ 0: [S, N]
+      b: tf.reshape(mlp(game.state, c, "hyperB", 2), [S, 1]) // b(s): [S, 1]
+    }, config.gradients)
   }
 
   return {

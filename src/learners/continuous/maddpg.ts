@@ -37,6 +37,18 @@ const centralQ = (critic: Readonly<Record<string, tf.Tensor>>, game: GameTensors
   return tf.reshape(perAgentMlp(withObs(game, x), critic, "q", AGENT_NET_LAYERS), [S, N, B]) // [S, N, B]
 }
 
+/**
+ * Each critic's input for the actor step: row i of the result is the buffer's joint action
+ * with agent i's own action replaced by its actor's, u_i ← a_i. actions [S, B, N], own
+ * [S, N] → [S, N, B, N].
+ */
+export const withOwnAction = (actions: tf.Tensor, own: tf.Tensor): tf.Tensor => {
+  const [S, B, N] = actions.shape as [number, number, number]
+  const eye = tf.reshape(tf.eye(N), [1, N, 1, N]) // row i selects agent i's own action: [1, N, 1, N]
+  const others = tf.reshape(actions, [S, 1, B, N]) // u_j from D: [S, 1, B, N]
+  return tf.add(tf.mul(others, tf.sub(1, eye)), tf.mul(tf.reshape(own, [S, N, 1, 1]), eye)) // [S, N, B, N]
+}
+
 export const makeMaddpg = (shape: GameShape, config: MaddpgConfig): ContinuousLearner => {
   const N = shape.agents
   return {
@@ -62,11 +74,8 @@ export const makeMaddpg = (shape: GameShape, config: MaddpgConfig): ContinuousLe
       {
         group: "actor",
         loss: (p, game, batch) => {
-          const [S, B] = batch.actions.shape as [number, number, number]
-          const own = tf.reshape(tf.tanh(actorMean(p["actor"]!, game)), [S, N, 1, 1]) // μ_i(τ_i): [S, N, 1, 1]
-          const others = tf.reshape(batch.actions, [S, 1, B, N]) // u_j from D: [S, 1, B, N]
-          const eye = tf.reshape(tf.eye(N), [1, N, 1, N]) // row i selects agent i's own action: [1, N, 1, N]
-          const x = tf.add(tf.mul(others, tf.sub(1, eye)), tf.mul(own, eye)) // row i: u with u_i ← μ_i: [S, N, B, N]
+          const B = batch.actions.shape[1]!
+          const x = withOwnAction(batch.actions, tf.tanh(actorMean(p["actor"]!, game))) // row i: u with u_i ← μ_i(τ_i): [S, N, B, N]
           return tf.mul(tf.sum(centralQ(p["critic"]!, game, x)), -1 / B) as tf.Scalar // −Σ_i mean_b Q_i
         }
       }

@@ -111,8 +111,8 @@ export interface Trainer {
   readonly run: (n: number) => void
   /** Every replica's result at the current parameters. */
   readonly results: () => Array<SeedResult>
-  /** A group's parameters [S, P], each replica's row in layout order, for tests. */
-  readonly parameters: (group: string) => Float32Array
+  /** Seed k's parameters of a group, by name (for tests and diagnostics). */
+  readonly parameters: (group: string, k: number) => Record<string, Float32Array>
   readonly dispose: () => void
 }
 
@@ -127,13 +127,13 @@ const variableOf = (init: tf.Tensor, trainable: boolean): tf.Variable => {
 
 /**
  * One parameter group of S replicas: every named tensor [S, ...shape] is its own variable
- * (what the losses read), and the optimizer works on their concatenation, laid out tensor
- * by tensor ("view-major": tensor j's block [S, n_j] at offset S·Σ_{l<j} n_l).
+ * (what the losses read), and Adam works on their concatenation in `ParamLayout.stack`'s
+ * parameter-major layout, which lines up with the gradients concatenated in layout order.
  *
  * Why not one [S, P] variable cut by `split`: the wasm backend's `slice` copies its whole
- * input for every part, so cutting a few-hundred-thousand-element tensor into ~20 views
- * several times per update cost more than the networks themselves. Here the cut happens
- * once per update, on the CPU, after the optimizer step.
+ * input for every part, so cutting ~20 views out of a few hundred thousand elements several
+ * times per update cost more than the networks themselves. Here the cut happens once per
+ * update, on the CPU, after the optimizer step.
  */
 class GroupState {
   readonly views: Record<string, tf.Variable>
@@ -147,35 +147,14 @@ class GroupState {
   /** `rows[k]` is replica k's initial parameters in layout order (`ParamLayout.init`). */
   constructor(layout: ParamLayout, rows: ReadonlyArray<Float32Array>) {
     const S = rows.length
-    const P = layout.size
     this.S = S
     this.layout = layout
-    const flat = new Float32Array(S * P)
-    let rowOffset = 0
-    for (const spec of layout.specs) {
-      const n = spec.shape.reduce((a, b) => a * b, 1)
-      rows.forEach((row, k) => flat.set(row.subarray(rowOffset, rowOffset + n), S * rowOffset + k * n))
-      rowOffset += n
-    }
-    this.flat = variableOf(tf.tensor1d(flat), false) // θ, view-major: [S·P]
-    this.m = variableOf(tf.zeros([S * P]), false) // [S·P]
-    this.v = variableOf(tf.zeros([S * P]), false) // [S·P]
-    this.list = []
-    this.views = {}
-    this.forEachBlock(flat, (name, block, shape) => {
-      const view = variableOf(tf.tensor(block, shape), true) // [S, ...shape]
-      this.list.push(view)
-      this.views[name] = view
-    })
-  }
-
-  private forEachBlock(flat: Float32Array, f: (name: string, block: Float32Array, shape: Array<number>) => void): void {
-    let offset = 0
-    for (const spec of this.layout.specs) {
-      const n = this.S * spec.shape.reduce((a, b) => a * b, 1)
-      f(spec.name, flat.subarray(offset, offset + n), [this.S, ...spec.shape])
-      offset += n
-    }
+    const flat = layout.stack(rows)
+    this.flat = variableOf(tf.tensor1d(flat), false) // θ: [S·P]
+    this.m = variableOf(tf.zeros([S * layout.size]), false) // [S·P]
+    this.v = variableOf(tf.zeros([S * layout.size]), false) // [S·P]
+    this.list = layout.tensors(flat, S).map((t) => variableOf(t, true)) // [S, ...shape] each
+    this.views = layout.named(this.list) as Record<string, tf.Variable>
   }
 
   /** One Adam step from the gradients of `loss` (views it does not reach get zero gradient). */
@@ -184,24 +163,14 @@ class GroupState {
       const { grads } = tf.variableGrads(loss, this.list)
       const flatGrad = tf.concat(this.list.map((view) => tf.reshape(grads[view.name] ?? tf.zerosLike(view), [-1]))) // ∂J/∂θ: [S·P]
       adamStep(this.flat, this.m, this.v, flatGrad, t, settings)
-    })
-    this.forEachBlock(this.flat.dataSync() as Float32Array, (name, block, shape) => {
-      this.views[name]!.assign(tf.tensor(block, shape))
+      const next = this.layout.tensors(this.flat.dataSync() as Float32Array, this.S)
+      this.list.forEach((view, k) => view.assign(next[k]!))
     })
   }
 
-  /** θ in layout order per replica ([S, P] row-major), for tests. */
-  rows(): Float32Array {
-    const flat = this.flat.dataSync()
-    const P = this.layout.size
-    const out = new Float32Array(this.S * P)
-    let rowOffset = 0
-    for (const spec of this.layout.specs) {
-      const n = spec.shape.reduce((a, b) => a * b, 1)
-      for (let k = 0; k < this.S; k++) out.set(flat.subarray(this.S * rowOffset + k * n, this.S * rowOffset + (k + 1) * n), k * P + rowOffset)
-      rowOffset += n
-    }
-    return out
+  /** Replica k's parameters by name. */
+  unpack(k: number): Record<string, Float32Array> {
+    return this.layout.unpack(this.flat.dataSync(), this.S, k)
   }
 
   dispose(): void {
@@ -339,7 +308,7 @@ export const createTrainer = (options: TrainOptions): Trainer => {
         }
       })
     },
-    parameters: (group) => groups[groupIndex.get(group)!]!.rows(),
+    parameters: (group, k) => groups[groupIndex.get(group)!]!.unpack(k),
     dispose: () => {
       for (const g of groups) g.dispose()
       tf.dispose([tensors.state, tensors.obs])
