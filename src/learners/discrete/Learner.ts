@@ -14,8 +14,7 @@
 import * as tf from "@tensorflow/tfjs"
 import { Schema } from "effect"
 import { mlp } from "../../nn/dense.ts"
-import { mlpSpecs, type ParamSpec } from "../../nn/params.ts"
-import type { ParamLayout } from "../../nn/params.ts"
+import { mlpSpecs, type ParamLayout, type ParamSpec } from "../../nn/params.ts"
 import type { RmsPropSettings } from "../../nn/rmsprop.ts"
 
 export const ALGOS = ["vdn", "qmix", "qtran-base", "qtran-alt", "fsv"] as const

@@ -29,11 +29,11 @@
  */
 import * as tf from "@tensorflow/tfjs"
 import { Schema } from "effect"
-import { stopGradient } from "../../nn/stopGradient.ts"
 import { attentionLambda, type AttentionLambdaShape, attentionLambdaSpecs } from "../../nn/attentionLambda.ts"
 import { linear } from "../../nn/dense.ts"
 import { linearSpecs, ParamLayout } from "../../nn/params.ts"
 import { softValue } from "../../nn/softValue.ts"
+import { stopGradient } from "../../nn/stopGradient.ts"
 import {
   agentQ,
   agentSpecs,

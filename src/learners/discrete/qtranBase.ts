@@ -13,9 +13,9 @@
  */
 import * as tf from "@tensorflow/tfjs"
 import { Schema } from "effect"
-import { stopGradient } from "../../nn/stopGradient.ts"
 import { mlp } from "../../nn/dense.ts"
 import { mlpSpecs, ParamLayout } from "../../nn/params.ts"
+import { stopGradient } from "../../nn/stopGradient.ts"
 import {
   agentQ,
   agentSpecs,

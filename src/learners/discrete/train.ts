@@ -11,12 +11,10 @@
  * other replicas share the batch. Replicas that share a seed (FSV's α0 variants) share the
  * same initial weights and data, so they differ only in α0.
  *
- * `createTrainer` is synchronous tensor code; `train` runs it as an Effect that owns the
- * tensors (released on success, failure and interruption), reports progress and yields
- * between chunks of steps.
+ * `createTrainer` is synchronous tensor code; `pool.ts` runs it as an Effect that owns the
+ * tensors (released on success, failure and interruption), in this thread or a worker.
  */
 import * as tf from "@tensorflow/tfjs"
-import { Effect, type Scope } from "effect"
 import { argmax, jointActions, jointIndex } from "../../core/factorization.ts"
 import { isOptimal, type MatrixGame, observation, stateFeatures } from "../../envs/matrix.ts"
 import { rmspropStep } from "../../nn/rmsprop.ts"
@@ -236,11 +234,11 @@ export const createTrainer = (options: TrainOptions): Trainer => {
       tf.dispose(ev)
       return slices.map((sl, k) => {
         const agentQ = game.actionCounts.map((n, i) => Array.from(q!.subarray((k * N + i) * A, (k * N + i) * A + n)))
-        const table = Array.from(qTot!.subarray(k * J, (k + 1) * J))
+        const values = Array.from(qTot!.subarray(k * J, (k + 1) * J))
         const greedy = agentQ.map(argmax)
         let maxAbsError = 0
-        table.forEach((v, j) => (maxAbsError = Math.max(maxAbsError, Math.abs(v - game.flat[j]!))))
-        return { seed: sl.seed, alpha0: sl.alpha0, agentQ, qTot: table, greedy, optimal: isOptimal(game, greedy), maxAbsError }
+        values.forEach((v, j) => (maxAbsError = Math.max(maxAbsError, Math.abs(v - game.flat[j]!))))
+        return { seed: sl.seed, alpha0: sl.alpha0, agentQ, qTot: values, greedy, optimal: isOptimal(game, greedy), maxAbsError }
       })
     },
     parameters: () => params,
@@ -250,21 +248,3 @@ export const createTrainer = (options: TrainOptions): Trainer => {
     }
   }
 }
-
-/** How many environment steps run between progress reports and yields. */
-const CHUNK = 250
-
-/** Train to the end as an Effect that owns the tensors; `onProgress(stepsDone)` after each chunk. */
-export const train = (
-  options: TrainOptions,
-  onProgress: (stepsDone: number) => void = () => {}
-): Effect.Effect<Array<SliceResult>, never, Scope.Scope> =>
-  Effect.gen(function*() {
-    const trainer = yield* Effect.acquireRelease(Effect.sync(() => createTrainer(options)), (t) => Effect.sync(t.dispose))
-    while (trainer.stepsDone() < options.steps) {
-      trainer.run(CHUNK)
-      onProgress(trainer.stepsDone())
-      yield* Effect.yieldNow
-    }
-    return trainer.results()
-  })
