@@ -18,9 +18,8 @@
  */
 import * as tf from "@tensorflow/tfjs"
 import { Schema } from "effect"
-import type { ParamLayout } from "../../nn/params.ts"
+import type { ParamLayout, ParamSpec } from "../../nn/params.ts"
 import { perAgentMlp, perAgentMlpSpecs } from "../../nn/perAgent.ts"
-import type { ParamSpec } from "../../nn/params.ts"
 
 export const ALGOS = ["fsv", "maddpg", "vdn-ddpg", "qmix-ddpg"] as const
 export type Algo = (typeof ALGOS)[number]

@@ -112,8 +112,6 @@ export interface Trainer {
   readonly run: (n: number) => void
   /** Every replica's result at the current parameters. */
   readonly results: () => Array<SeedResult>
-  /** Seed k's parameters of a group, by name (for tests and diagnostics). */
-  readonly parameters: (group: string, k: number) => Record<string, Float32Array>
   readonly dispose: () => void
 }
 
@@ -167,11 +165,6 @@ class GroupState {
       const next = this.layout.tensors(this.flat.dataSync() as Float32Array, this.S)
       this.list.forEach((view, k) => view.assign(next[k]!))
     })
-  }
-
-  /** Replica k's parameters by name. */
-  unpack(k: number): Record<string, Float32Array> {
-    return this.layout.unpack(this.flat.dataSync(), this.S, k)
   }
 
   dispose(): void {
@@ -313,7 +306,6 @@ export const createTrainer = (options: TrainOptions): Trainer => {
         }
       })
     },
-    parameters: (group, k) => groups[groupIndex.get(group)!]!.unpack(k),
     dispose: () => {
       for (const g of groups) g.dispose()
       tf.dispose([tensors.state, tensors.obs])
