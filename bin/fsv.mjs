@@ -8,7 +8,9 @@ import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
-const main = join(root, "src", "cli", "main.ts")
+// An installed package runs its compiled dist/; a checkout runs its TypeScript sources.
+const built = join(root, "dist", "src", "cli", "main.js")
+const main = existsSync(join(root, "src", "cli", "main.ts")) ? join(root, "src", "cli", "main.ts") : built
 const [major, minor] = process.versions.node.split(".").map(Number)
 const modern = major > 22 || (major === 22 && minor >= 18)
 

@@ -12,6 +12,7 @@ import { Context, Effect, Layer, Schema } from "effect"
 import { Rpc, RpcClient, RpcGroup } from "effect/rpc"
 import { Worker } from "node:worker_threads"
 import { RunFailed, RunItem, RunResult } from "./Run.ts"
+import { siblingModule } from "../runtime/moduleUrl.ts"
 
 export const RunStage = Rpc.make("RunStage", {
   payload: { item: RunItem, root: Schema.String, worker: Schema.String },
@@ -61,7 +62,7 @@ export class RunPool extends Context.Service<RunPool, RunPoolShape>()("fsv/sweep
       Layer.provide(RpcClient.layerProtocolWorker({ size: options.size, concurrency: 1 })),
       Layer.provide(
         NodeWorker.layer(() =>
-          new Worker(new URL("./worker.ts", import.meta.url), { workerData: { registry: options.registry } satisfies WorkerData })
+          new Worker(siblingModule("./worker", import.meta.url), { workerData: { registry: options.registry } satisfies WorkerData })
         )
       ),
       Layer.orDie

@@ -8,6 +8,7 @@
 import { knownStages } from "../cli/stages.ts"
 import type { AnyStage } from "../store/Stage.ts"
 import { summaryStage } from "./Summary.ts"
+import { siblingModule } from "../runtime/moduleUrl.ts"
 
 export interface StageRegistry {
   /** URL of an ES module exporting `knownStages: ReadonlyArray<AnyStage>`. */
@@ -18,7 +19,7 @@ export interface StageRegistry {
 
 /** The `fsv` program's stages. */
 export const defaultRegistry: StageRegistry = {
-  module: new URL("../cli/stages.ts", import.meta.url).href,
+  module: siblingModule("../cli/stages", import.meta.url).href,
   stages: knownStages
 }
 
