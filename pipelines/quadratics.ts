@@ -325,7 +325,8 @@ const notes = (config: QuadraticsConfig): Array<string> => {
     `Every step each seed acts once and stores the one-step episode (done = 1, so every TD target is the reward) in a ` +
     `buffer of ${f.bufferSize} transitions; the first ${f.warmupSteps} steps act uniformly at random; afterwards one update ` +
     `per step on ${f.batchSize} transitions drawn uniformly with replacement. Adam everywhere; actors/policies lr ${f.actorLr} ` +
-    `(Table 8), critics lr ${f.criticLr}. Networks: two layers with ${f.hidden} hidden units per agent (Table 8).`,
+    `(Table 8), critics lr ${f.criticLr}, FSV's value networks lr ${f.valueLr}. Networks: two layers with ${f.hidden} hidden ` +
+    `units per agent (Table 8).`,
     `FSV: Q_i(τ_i, u_i), V_i(τ_i) and a squashed Gaussian π_i per agent; λ by ${f.heads}-head attention (Eq. 14–15, ` +
     `normalization "${f.lambdaNormalization}"); V_tot = Σ w_i V_i + b with hypernetworks of one hidden layer of ` +
     `${f.hypernetHidden} (Eq. 13); stop-gradients "${f.gradients}" (Eq. 33); α by automatic entropy adjustment (Eq. 34) from ` +

@@ -58,7 +58,10 @@ export type FsvGradients = (typeof FSV_GRADIENTS)[number]
 
 export const FsvConfig = Schema.Struct({
   ...TrainingFields,
-  /** Adam learning rate of the value networks V_i (SAC: 3e-4). */
+  /**
+   * Adam learning rate of the value networks V_i (SAC: 3e-4). The critics' rate: a V_i that
+   * lags a fast Q_i makes every Q_i − V_i the lag, not the advantage (docs/quadratics.md).
+   */
   valueLr: Schema.Number,
   /** Adam learning rate of log α (SAC: 3e-4; 3e-3 lets α reach ~0.03 within the budget, see docs/quadratics.md). */
   alphaLr: Schema.Number,
@@ -85,7 +88,7 @@ export type FsvConfig = typeof FsvConfig.Type
 
 export const defaultFsvConfig: FsvConfig = {
   ...defaultTraining,
-  valueLr: 3e-4,
+  valueLr: 3e-3,
   alphaLr: 3e-3,
   initAlpha: 1,
   targetEntropy: -1,
