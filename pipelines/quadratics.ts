@@ -30,7 +30,9 @@ import {
   reward
 } from "../src/envs/quadratics.ts"
 import { ALGOS, type Algo } from "../src/learners/continuous/Learner.ts"
-import { type ProgramOutcome, trainPrograms } from "../src/learners/continuous/pool.ts"
+import { continuousPrograms } from "../src/learners/continuous/program.ts"
+import type { SeedResult } from "../src/learners/continuous/train.ts"
+import { type ProgramOutcome, trainPrograms } from "../src/learners/pool.ts"
 import type { ProgramSpec } from "../src/learners/continuous/program.ts"
 import { defaultLearnerConfigs, LearnerConfigs } from "../src/learners/continuous/registry.ts"
 import { fixed, markdownTable } from "../src/report/markdown.ts"
@@ -161,7 +163,7 @@ export const countOutcomes = (runs: ReadonlyArray<QuadraticsRun>): OutcomeCounts
 })
 
 /** result.json's content from every program's seed results. */
-export const buildResult = (config: QuadraticsConfig, outcomes: ReadonlyArray<{ algo: Algo; outcome: ProgramOutcome }>): QuadraticsResult => {
+export const buildResult = (config: QuadraticsConfig, outcomes: ReadonlyArray<{ algo: Algo; outcome: ProgramOutcome<Array<SeedResult>> }>): QuadraticsResult => {
   const optima = gameOptima(config.game)
   const runs: Array<QuadraticsRun> = config.algos.flatMap((algo) =>
     outcomes.find((o) => o.algo === algo)!.outcome.results.map((s) => ({
@@ -451,7 +453,7 @@ export const runQuadratics = (config: QuadraticsConfig, options: RunOptions) =>
   Effect.gen(function*() {
     const programs = programsOf(config)
     const done = programs.map(() => 0)
-    const outcomes = yield* trainPrograms(programs, {
+    const outcomes = yield* trainPrograms(continuousPrograms, programs, {
       jobs: options.jobs,
       backend: options.backend,
       onProgress: (i, steps) => {

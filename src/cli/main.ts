@@ -7,6 +7,7 @@ import { Console, Effect, Option, Schema } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { Backend } from "../backend/Backend.ts"
 import { Progress } from "../progress/Progress.ts"
+import { Checkpoints } from "../runner/checkpoint.ts"
 import { verify } from "../store/ArtifactStore.ts"
 import { readKeyRecord, rerun } from "../store/Rerun.ts"
 import { reproduceCommand } from "./reproduce.ts"
@@ -77,7 +78,9 @@ const rerunCommand = Command.make(
       const chosen = Option.getOrElse(backend, () => record.runtime.backend)
       const report = yield* rerun(dir, knownStages, { keep }).pipe(
         Effect.provide(Backend.fromFlag(chosen)),
-        Effect.provide(Progress.stderr)
+        Effect.provide(Progress.stderr),
+        // A rerun computes from scratch: long-run stages (smac) get no checkpoints to resume from.
+        Effect.provide(Checkpoints.none)
       )
       if (report.keyChanges.length > 0) {
         yield* Console.error(`note: key fields changed since the original run: ${report.keyChanges.join(", ")}`)

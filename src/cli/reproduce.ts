@@ -13,6 +13,8 @@ import { nonMonotonicGame, parsePayoff } from "../envs/matrix.ts"
 import { Progress } from "../progress/Progress.ts"
 import { ArtifactStore } from "../store/ArtifactStore.ts"
 import { decodeConfig, runStage } from "../store/Stage.ts"
+import { quadraticsCommand } from "./reproduceQuadratics.ts"
+import { smacReproduceCommand } from "./reproduceSmac.ts"
 
 /** `--payoff FILE` could not be read. */
 export class PayoffUnreadable extends Schema.TaggedError<PayoffUnreadable>()("PayoffUnreadable", {
@@ -69,5 +71,5 @@ const matrixCommand = Command.make(
 
 export const reproduceCommand = Command.make("reproduce").pipe(
   Command.withDescription("Reproduce an experiment of the paper as an artifact."),
-  Command.withSubcommands([matrixCommand])
+  Command.withSubcommands([matrixCommand, quadraticsCommand, smacReproduceCommand])
 )

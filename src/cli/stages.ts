@@ -3,7 +3,9 @@
  * Each pipeline adds its stage here.
  */
 import { matrixStage } from "../../pipelines/matrix.ts"
+import { quadraticsStage } from "../../pipelines/quadratics.ts"
+import { smacStage } from "../../pipelines/smac.ts"
 import { theoryStage } from "../../pipelines/theory.ts"
 import type { AnyStage } from "../store/Stage.ts"
 
-export const knownStages: ReadonlyArray<AnyStage> = [theoryStage, matrixStage]
+export const knownStages: ReadonlyArray<AnyStage> = [theoryStage, matrixStage, quadraticsStage, smacStage]

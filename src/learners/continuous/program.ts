@@ -1,11 +1,12 @@
 /**
  * A training program: one continuous learner over its seeds, described as plain data so
- * that it can run in this thread or be posted to a worker thread (`pool.ts`, `worker.ts`).
+ * that it can run in this thread or be posted to a worker thread (`../pool.ts`).
  */
 import type { QuadraticsGame } from "../../envs/quadratics.ts"
+import type { ProgramModule } from "../pool.ts"
 import type { Algo } from "./Learner.ts"
 import { type LearnerConfigs, makeLearner } from "./registry.ts"
-import { createTrainer, quadraticsShape, type Trainer } from "./train.ts"
+import { createTrainer, quadraticsShape, type SeedResult, type Trainer } from "./train.ts"
 
 export interface ProgramSpec {
   readonly game: QuadraticsGame
@@ -33,3 +34,10 @@ export const programTrainer = (spec: ProgramSpec): Trainer =>
 
 /** Environment steps between progress reports (and yields to the scheduler). */
 export const CHUNK = 100
+
+/** This module, for the training pool (`trainPrograms(continuousPrograms, specs, …)`). */
+export const continuousPrograms: ProgramModule<ProgramSpec, Array<SeedResult>> = {
+  url: import.meta.url,
+  programTrainer,
+  chunk: CHUNK
+}
