@@ -11,8 +11,8 @@ import * as tf from "@tensorflow/tfjs"
 import { Effect, Layer } from "effect"
 import { jobsFromEnv, matrixConfig, programsOf } from "../pipelines/matrix.ts"
 import { Backend, type BackendName } from "../src/backend/Backend.ts"
-import { trainPrograms } from "../src/learners/discrete/pool.ts"
-import { CHUNK, programTrainer } from "../src/learners/discrete/program.ts"
+import { CHUNK, discretePrograms, programTrainer } from "../src/learners/discrete/program.ts"
+import { trainPrograms } from "../src/learners/pool.ts"
 
 const median = (xs: ReadonlyArray<number>): number => {
   const s = [...xs].sort((a, b) => a - b)
@@ -50,6 +50,6 @@ export const run = async (args: ReadonlyArray<string>): Promise<void> => {
   const jobs = jobsFromEnv()
   out(`whole default reproduction: ${config.runs.length} learner variants × ${config.seeds.length} seeds × ${config.steps} steps on ${jobs} thread(s)…`)
   const t0 = performance.now()
-  await Effect.runPromise(trainPrograms(programsOf(config), { jobs, backend }))
+  await Effect.runPromise(trainPrograms(discretePrograms, programsOf(config), { jobs, backend }))
   out(`whole default reproduction: ${((performance.now() - t0) / 1000).toFixed(1)} s wall`)
 }

@@ -13,8 +13,8 @@ import { Effect, Schema } from "effect"
 import type { BackendName } from "../src/backend/Backend.ts"
 import { type MatrixGame, nestFlat, nonMonotonicGame } from "../src/envs/matrix.ts"
 import { ALGOS, type Algo } from "../src/learners/discrete/Learner.ts"
-import { trainPrograms } from "../src/learners/discrete/pool.ts"
-import type { ProgramSpec } from "../src/learners/discrete/program.ts"
+import { discretePrograms, type ProgramSpec } from "../src/learners/discrete/program.ts"
+import { trainPrograms } from "../src/learners/pool.ts"
 import { defaultLearnerConfigs, LearnerConfigs } from "../src/learners/discrete/registry.ts"
 import {
   type MatrixReportContext,
@@ -149,7 +149,7 @@ export const matrixStage = defineStage({
       const programs = programsOf(config)
       const task = ctx.progress.task(`matrix: ${programs.length} programs`, programs.length * config.steps, "steps")
       const done = programs.map(() => 0)
-      const perProgram = yield* trainPrograms(programs, {
+      const outcomes = yield* trainPrograms(discretePrograms, programs, {
         jobs: jobsFromEnv(),
         backend: ctx.backend as BackendName,
         onProgress: (i, steps) => {
@@ -158,6 +158,7 @@ export const matrixStage = defineStage({
         }
       })
       task.done()
+      const perProgram = outcomes.map((o) => o.results)
       const runs: Array<MatrixRun> = config.runs.flatMap((r) => {
         const k = programs.findIndex((p) => p.algo === r.algo)
         return perProgram[k]!

@@ -1,11 +1,12 @@
 /**
  * A training program: one learner over its replicas, described as plain data so that it
- * can run in this thread or be posted to a worker thread (`pool.ts`, `worker.ts`).
+ * can run in this thread or be posted to a worker thread (`../pool.ts`).
  */
 import { gameFromFlat } from "../../envs/matrix.ts"
+import type { ProgramModule } from "../pool.ts"
 import type { Algo } from "./Learner.ts"
 import { buildLearner, type LearnerConfigs } from "./registry.ts"
-import { createTrainer, gameShape, type Slice, type Trainer } from "./train.ts"
+import { createTrainer, gameShape, type Slice, type SliceResult, type Trainer } from "./train.ts"
 
 export interface ProgramSpec {
   readonly actionCounts: ReadonlyArray<number>
@@ -29,3 +30,10 @@ export const programTrainer = (spec: ProgramSpec): Trainer => {
 
 /** Environment steps between progress reports. */
 export const CHUNK = 250
+
+/** This module, for the training pool (`trainPrograms(discretePrograms, specs, …)`). */
+export const discretePrograms: ProgramModule<ProgramSpec, Array<SliceResult>> = {
+  url: import.meta.url,
+  programTrainer,
+  chunk: CHUNK
+}
