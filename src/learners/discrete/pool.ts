@@ -31,6 +31,9 @@ export interface PoolOptions {
   readonly onProgress?: (index: number, steps: number) => void
 }
 
+/** The worker entry beside this module: worker.ts from source, worker.js from the compiled build. */
+const workerUrl = new URL(import.meta.url.endsWith(".ts") ? "./worker.ts" : "./worker.js", import.meta.url)
+
 const inThread = (spec: ProgramSpec, report: (steps: number) => void): Effect.Effect<Array<SliceResult>> =>
   Effect.scoped(
     Effect.gen(function*() {
@@ -50,7 +53,7 @@ const inWorker = (
   report: (steps: number) => void
 ): Effect.Effect<Array<SliceResult>, TrainingFailed> =>
   Effect.callback<Array<SliceResult>, TrainingFailed>((resume) => {
-    const worker = new Worker(new URL("./worker.ts", import.meta.url), { workerData: { backend, spec } })
+    const worker = new Worker(workerUrl, { workerData: { backend, spec } })
     let settled = false
     const fail = (reason: string) => {
       if (settled) return
