@@ -113,6 +113,14 @@ describe("fsv reproduce matrix --payoff", () => {
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([])
   }, 60_000)
 
+  it("--seeds 0 fails with the field named and writes nothing", () => {
+    const out = join(mkdtempSync(join(tmpdir(), "fsv-matrix-seeds-")), "s")
+    const r = spawnSync(process.execPath, [cli, "reproduce", "matrix", "--seeds", "0", "--store", out], { encoding: "utf8" })
+    expect(r.status).toBe(1)
+    expect(r.stderr).toMatch(/Invalid --seeds\/--steps\/--payoff:[\s\S]*needs at least one seed[\s\S]*\["seeds"\]/)
+    expect(existsSync(out)).toBe(false)
+  }, 60_000)
+
   it("a missing payoff file fails with a typed error", () => {
     const r = spawnSync(process.execPath, [cli, "reproduce", "matrix", "--payoff", "/nonexistent/g.json", "--store", mkdtempSync(join(tmpdir(), "fsv-"))], { encoding: "utf8" })
     expect(r.status).toBe(1)

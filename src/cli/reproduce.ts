@@ -52,11 +52,8 @@ const matrixCommand = Command.make(
   ({ seeds, steps, payoff, backend, store }) =>
     Effect.gen(function*() {
       const game = yield* loadGame(payoff)
-      const config = yield* decodeConfig(
-        matrixStage,
-        Schema.encodeSync(matrixStage.config)(matrixConfig({ seeds: Math.max(0, seeds), steps, game })),
-        "--seeds/--steps/--payoff"
-      )
+      // The config's encoded form is plain JSON, the same as its decoded form: decoding checks it.
+      const config = yield* decodeConfig(matrixStage, matrixConfig({ seeds: Math.max(0, seeds), steps, game }), "--seeds/--steps/--payoff")
       const ref = yield* runStage(matrixStage, config).pipe(
         Effect.provide(Layer.mergeAll(ArtifactStore.layer(store), Backend.fromFlag(Option.getOrUndefined(backend)), Progress.stderr))
       )
