@@ -10,8 +10,8 @@ import { Effect, Layer } from "effect"
 import { jobsFromEnv, matrixConfig } from "../pipelines/matrix.ts"
 import { Backend } from "../src/backend/Backend.ts"
 import { FSV_GRADIENTS } from "../src/learners/discrete/fsv.ts"
-import { trainPrograms } from "../src/learners/discrete/pool.ts"
-import type { ProgramSpec } from "../src/learners/discrete/program.ts"
+import { discretePrograms, type ProgramSpec } from "../src/learners/discrete/program.ts"
+import { trainPrograms } from "../src/learners/pool.ts"
 
 const flag = (args: ReadonlyArray<string>, name: string): string | undefined => {
   const k = args.indexOf(name)
@@ -37,7 +37,7 @@ export const run = async (args: ReadonlyArray<string>): Promise<void> => {
     label: ["matrix", "fsv"],
     steps
   }))
-  const results = await Effect.runPromise(trainPrograms(specs, { jobs: jobsFromEnv(), backend: "wasm" }))
+  const results = (await Effect.runPromise(trainPrograms(discretePrograms, specs, { jobs: jobsFromEnv(), backend: "wasm" }))).map((o) => o.results)
   process.stdout.write(`FSV choices, ${steps} steps, ${seeds} seeds: (A,A) greedy / maxAbsError ≤ 0.5 / both, and the errors\n`)
   variants.forEach((v, k) => {
     for (const a0 of alpha0s) {

@@ -11,7 +11,7 @@
  * other replicas share the batch. Replicas that share a seed (FSV's α0 variants) share the
  * same initial weights and data, so they differ only in α0.
  *
- * `createTrainer` is synchronous tensor code; `pool.ts` runs it as an Effect that owns the
+ * `createTrainer` is synchronous tensor code; `../pool.ts` runs it as an Effect that owns the
  * tensors (released on success, failure and interruption), in this thread or a worker.
  */
 import * as tf from "@tensorflow/tfjs"
