@@ -19,7 +19,7 @@ import { Backend } from "../../src/backend/Backend.ts"
 import { Progress } from "../../src/progress/Progress.ts"
 import { rerun } from "../../src/store/Rerun.ts"
 
-const cli = join(import.meta.dirname, "cli.ts")
+const cli = join(import.meta.dirname, "../../src/cli/main.ts")
 const golden = JSON.parse(readFileSync(join(import.meta.dirname, "golden.json"), "utf8")) as {
   wasm: { args: Array<string>; files: Record<string, string> }
 }

@@ -18,7 +18,7 @@ import { Progress } from "../../src/progress/Progress.ts"
 import { ArtifactStore } from "../../src/store/ArtifactStore.ts"
 import { runStage } from "../../src/store/Stage.ts"
 
-const cli = join(import.meta.dirname, "cli.ts")
+const cli = join(import.meta.dirname, "../../src/cli/main.ts")
 const tmp = () => mkdtempSync(join(tmpdir(), "fsv-quadratics-"))
 
 /** `fsv reproduce quadratics …` in a child process (one training thread). */

@@ -13,6 +13,7 @@ import { readKeyRecord, rerun } from "../store/Rerun.ts"
 import { reproduceCommand } from "./reproduce.ts"
 import { runCli } from "./run.ts"
 import { smacCommand } from "./smac.ts"
+import { backendFlag } from "./flags.ts"
 import { knownStages } from "./stages.ts"
 import { runnerCommand, sweepCommand } from "./sweep.ts"
 import { theoryCommand } from "./theory.ts"
@@ -59,11 +60,6 @@ const verifyCommand = Command.make(
       yield* Console.log(`ok: ${report.checked} files match ${dir}/manifest.json`)
     })
 ).pipe(Command.withDescription("Re-hash every file of an artifact against its manifest (exit 0 when all match)."))
-
-const backendFlag = Flag.String("backend").pipe(
-  Flag.withDescription("Tensor backend: wasm (default), cpu, node, node-gpu. Also FSV_BACKEND."),
-  Flag.optional
-)
 
 const rerunCommand = Command.make(
   "rerun",

@@ -15,6 +15,7 @@ import { ArtifactStore } from "../store/ArtifactStore.ts"
 import { decodeConfig, runStage } from "../store/Stage.ts"
 import { quadraticsCommand } from "./reproduceQuadratics.ts"
 import { smacReproduceCommand } from "./reproduceSmac.ts"
+import { backendFlag, storeFlag } from "./flags.ts"
 
 /** `--payoff FILE` could not be read. */
 export class PayoffUnreadable extends Schema.TaggedError<PayoffUnreadable>()("PayoffUnreadable", {
@@ -46,8 +47,8 @@ const matrixCommand = Command.make(
       Flag.withDescription(`A game as JSON: {"actionCounts":[n_1,…,n_N],"payoff":[…nested N deep…]}. Default: the paper's Table 1.`),
       Flag.optional
     ),
-    backend: Flag.String("backend").pipe(Flag.withDescription("Tensor backend: wasm (default), cpu, node, node-gpu. Also FSV_BACKEND."), Flag.optional),
-    store: Flag.String("store").pipe(Flag.withDescription("Artifact store directory."), Flag.withDefault("artifacts"))
+    backend: backendFlag,
+    store: storeFlag
   },
   ({ seeds, steps, payoff, backend, store }) =>
     Effect.gen(function*() {

@@ -13,6 +13,7 @@ import { defaultGame, parseGame } from "../envs/quadratics.ts"
 import { Progress } from "../progress/Progress.ts"
 import { ArtifactStore } from "../store/ArtifactStore.ts"
 import { decodeConfig, runStage } from "../store/Stage.ts"
+import { backendFlag, storeFlag } from "./flags.ts"
 
 export { quadraticsStage }
 
@@ -52,8 +53,8 @@ export const quadraticsCommand = Command.make(
       ),
       Flag.optional
     ),
-    backend: Flag.String("backend").pipe(Flag.withDescription("Tensor backend: wasm (default), cpu, node, node-gpu. Also FSV_BACKEND."), Flag.optional),
-    store: Flag.String("store").pipe(Flag.withDescription("Artifact store directory."), Flag.withDefault("artifacts"))
+    backend: backendFlag,
+    store: storeFlag
   },
   ({ seeds, steps, game, backend, store }) =>
     Effect.gen(function*() {

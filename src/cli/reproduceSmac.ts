@@ -11,6 +11,7 @@ import { Progress } from "../progress/Progress.ts"
 import { Checkpoints } from "../runner/checkpoint.ts"
 import { ArtifactStore, readArtifactText } from "../store/ArtifactStore.ts"
 import { decodeConfig, runStage } from "../store/Stage.ts"
+import { backendFlag, storeFlag } from "./flags.ts"
 
 /** `--budget` is neither a positive whole number of steps nor "paper". */
 export class BadBudget extends Schema.TaggedError<BadBudget>()("BadBudget", { given: Schema.String }) {
@@ -34,8 +35,8 @@ export const smacReproduceCommand = Command.make(
     algos: Flag.String("algos").pipe(Flag.withDescription("Comma-separated learners (default qmix,fsv): vdn, qmix, fsv (QTRAN is not implemented on episodes yet)."), Flag.optional),
     seeds: Flag.String("seeds").pipe(Flag.withDescription("Comma-separated seeds (default 0)."), Flag.optional),
     budget: Flag.String("budget").pipe(Flag.withDescription(`Environment steps per run, or "paper" (${PAPER_BUDGET}). Default ${DEFAULT_BUDGET}.`), Flag.optional),
-    backend: Flag.String("backend").pipe(Flag.withDescription("Tensor backend: wasm (default), cpu, node, node-gpu. Also FSV_BACKEND."), Flag.optional),
-    store: Flag.String("store").pipe(Flag.withDescription("Artifact store directory."), Flag.withDefault("artifacts")),
+    backend: backendFlag,
+    store: storeFlag,
     resume: Flag.Boolean("resume").pipe(Flag.withDescription("Continue each run from its last checkpoint in the store."), Flag.withDefault(false))
   },
   ({ maps, algos, seeds, budget, backend, store, resume }) =>

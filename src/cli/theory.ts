@@ -11,6 +11,7 @@ import { Progress } from "../progress/Progress.ts"
 import { ArtifactStore, readArtifactText } from "../store/ArtifactStore.ts"
 import { decodeConfig, runStage } from "../store/Stage.ts"
 import { DEFAULT_PROPERTY_RUNS } from "../theory/index.ts"
+import { storeFlag } from "./flags.ts"
 
 export class TheoryViolated extends Schema.TaggedError<TheoryViolated>()("TheoryViolated", {
   properties: Schema.Array(Schema.String),
@@ -20,11 +21,6 @@ export class TheoryViolated extends Schema.TaggedError<TheoryViolated>()("Theory
     return `Not as expected: ${this.properties.join("; ")}. The table with counterexamples is in ${this.dir}/theory.md.`
   }
 }
-
-export const storeFlag = Flag.String("store").pipe(
-  Flag.withDescription("Artifact store directory."),
-  Flag.withDefault("artifacts")
-)
 
 export const theoryCommand = Command.make(
   "theory",
