@@ -12,6 +12,7 @@
  * `V`) from state → embed → ReLU → 1.
  */
 import * as tf from "@tensorflow/tfjs"
+import { Schema } from "effect"
 import { linear, mlp } from "./dense.ts"
 import { linearSpecs, mlpSpecs, type ParamSpec } from "./params.ts"
 
@@ -30,6 +31,32 @@ export interface QmixMixerShape {
 
 const hyperSizes = (shape: QmixMixerShape, out: number): Array<number> =>
   shape.hypernetLayers === 1 ? [shape.stateDim, out] : [shape.stateDim, shape.hypernetEmbed, out]
+
+/** The QMIX mixer's hyperparameters, as config fields of every learner that mixes with it. */
+export const QmixMixerFields = {
+  /** Width of the mixing layer (PyMARL mixing_embed_dim). */
+  mixingEmbed: Schema.Int,
+  /** Hidden units of the weight hypernetworks (PyMARL hypernet_embed). */
+  hypernetEmbed: Schema.Int,
+  /** Layers of the weight hypernetworks, 1 or 2 (PyMARL hypernet_layers). */
+  hypernetLayers: Schema.Literals([1, 2])
+}
+
+/** PyMARL's defaults for those fields. */
+export const defaultQmixMixerFields = { mixingEmbed: 32, hypernetEmbed: 64, hypernetLayers: 2 } as const
+
+/** The mixer's shape for `agents` agents over a state of `stateDim` features. */
+export const qmixMixerShape = (
+  agents: number,
+  stateDim: number,
+  config: { readonly mixingEmbed: number; readonly hypernetEmbed: number; readonly hypernetLayers: 1 | 2 }
+): QmixMixerShape => ({
+  agents,
+  stateDim,
+  embed: config.mixingEmbed,
+  hypernetEmbed: config.hypernetEmbed,
+  hypernetLayers: config.hypernetLayers
+})
 
 export const qmixMixerSpecs = (name: string, shape: QmixMixerShape): Array<ParamSpec> => [
   ...mlpSpecs(`${name}.hyperW1`, hyperSizes(shape, shape.agents * shape.embed)),

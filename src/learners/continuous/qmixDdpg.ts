@@ -7,7 +7,14 @@
 import * as tf from "@tensorflow/tfjs"
 import { Schema } from "effect"
 import { ParamLayout } from "../../nn/params.ts"
-import { qmixMix, type QmixMixerShape, qmixMixerSpecs, qmixWeights } from "../../nn/qmixMixer.ts"
+import {
+  defaultQmixMixerFields,
+  qmixMix,
+  QmixMixerFields,
+  qmixMixerShape,
+  qmixMixerSpecs,
+  qmixWeights
+} from "../../nn/qmixMixer.ts"
 import {
   actorSpecs,
   type ContinuousLearner,
@@ -23,25 +30,14 @@ import {
 
 export const QmixDdpgConfig = Schema.Struct({
   ...DdpgFields,
-  /** Width of the mixing layer (PyMARL mixing_embed_dim). */
-  mixingEmbed: Schema.Int,
-  /** Hidden units of the weight hypernetworks (PyMARL hypernet_embed). */
-  hypernetEmbed: Schema.Int,
-  /** Layers of the weight hypernetworks, 1 or 2 (PyMARL hypernet_layers). */
-  hypernetLayers: Schema.Literals([1, 2])
+  ...QmixMixerFields
 })
 export type QmixDdpgConfig = typeof QmixDdpgConfig.Type
 
-export const defaultQmixDdpgConfig: QmixDdpgConfig = { ...defaultDdpg, mixingEmbed: 32, hypernetEmbed: 64, hypernetLayers: 2 }
+export const defaultQmixDdpgConfig: QmixDdpgConfig = { ...defaultDdpg, ...defaultQmixMixerFields }
 
 export const makeQmixDdpg = (shape: GameShape, config: QmixDdpgConfig): ContinuousLearner => {
-  const mixer: QmixMixerShape = {
-    agents: shape.agents,
-    stateDim: shape.stateDim,
-    embed: config.mixingEmbed,
-    hypernetEmbed: config.hypernetEmbed,
-    hypernetLayers: config.hypernetLayers
-  }
+  const mixer = qmixMixerShape(shape.agents, shape.stateDim, config)
   return {
     algo: "qmix-ddpg",
     training: config,

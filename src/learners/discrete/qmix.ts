@@ -6,7 +6,14 @@
 import * as tf from "@tensorflow/tfjs"
 import { Schema } from "effect"
 import { ParamLayout } from "../../nn/params.ts"
-import { qmixMix, type QmixMixerShape, qmixMixerSpecs, qmixWeights } from "../../nn/qmixMixer.ts"
+import {
+  defaultQmixMixerFields,
+  qmixMix,
+  QmixMixerFields,
+  qmixMixerShape,
+  qmixMixerSpecs,
+  qmixWeights
+} from "../../nn/qmixMixer.ts"
 import {
   agentQ,
   agentSpecs,
@@ -20,25 +27,14 @@ import {
 
 export const QmixConfig = Schema.Struct({
   ...TrainingFields,
-  /** Width of the mixing layer (PyMARL mixing_embed_dim). */
-  mixingEmbed: Schema.Int,
-  /** Hidden units of the weight hypernetworks (PyMARL hypernet_embed). */
-  hypernetEmbed: Schema.Int,
-  /** Layers of the weight hypernetworks, 1 or 2 (PyMARL hypernet_layers). */
-  hypernetLayers: Schema.Literals([1, 2])
+  ...QmixMixerFields
 })
 export type QmixConfig = typeof QmixConfig.Type
 
-export const defaultQmixConfig: QmixConfig = { ...defaultTraining, mixingEmbed: 32, hypernetEmbed: 64, hypernetLayers: 2 }
+export const defaultQmixConfig: QmixConfig = { ...defaultTraining, ...defaultQmixMixerFields }
 
 export const makeQmix = (shape: GameShape, config: QmixConfig): DiscreteLearner => {
-  const mixer: QmixMixerShape = {
-    agents: shape.agents,
-    stateDim: shape.stateDim,
-    embed: config.mixingEmbed,
-    hypernetEmbed: config.hypernetEmbed,
-    hypernetLayers: config.hypernetLayers
-  }
+  const mixer = qmixMixerShape(shape.agents, shape.stateDim, config)
   const qTotOf = (params: Readonly<Record<string, tf.Tensor>>, state: tf.Tensor, chosen: tf.Tensor) =>
     qmixMix(chosen, qmixWeights(state, params, "mixer", mixer)) // [S, M]
   return {

@@ -11,7 +11,14 @@
 import * as tf from "@tensorflow/tfjs"
 import { Schema } from "effect"
 import { ParamLayout } from "../../nn/params.ts"
-import { qmixMix, type QmixMixerShape, qmixMixerSpecs, qmixWeights } from "../../nn/qmixMixer.ts"
+import {
+  defaultQmixMixerFields,
+  qmixMix,
+  QmixMixerFields,
+  qmixMixerShape,
+  qmixMixerSpecs,
+  qmixWeights
+} from "../../nn/qmixMixer.ts"
 import type { SmacShape } from "../../runner/Episode.ts"
 import {
   agentQs,
@@ -32,20 +39,13 @@ import {
 
 export const RecurrentQmixConfig = Schema.Struct({
   ...RecurrentTrainingFields,
-  /** Width of the mixing layer (PyMARL mixing_embed_dim). */
-  mixingEmbed: Schema.Int,
-  /** Hidden units of the weight hypernetworks (PyMARL hypernet_embed). */
-  hypernetEmbed: Schema.Int,
-  /** Layers of the weight hypernetworks, 1 or 2 (PyMARL hypernet_layers). */
-  hypernetLayers: Schema.Literals([1, 2])
+  ...QmixMixerFields
 })
 export type RecurrentQmixConfig = typeof RecurrentQmixConfig.Type
 
 export const defaultRecurrentQmixConfig: RecurrentQmixConfig = {
   ...defaultRecurrentTraining,
-  mixingEmbed: 32,
-  hypernetEmbed: 64,
-  hypernetLayers: 2
+  ...defaultQmixMixerFields
 }
 
 export const RecurrentVdnConfig = Schema.Struct({ ...RecurrentTrainingFields })
@@ -95,13 +95,7 @@ export const makeRecurrentVdn = (shape: SmacShape, config: RecurrentVdnConfig): 
   )
 
 export const makeRecurrentQmix = (shape: SmacShape, config: RecurrentQmixConfig): RecurrentLearner => {
-  const mixer: QmixMixerShape = {
-    agents: shape.agents,
-    stateDim: shape.stateDim,
-    embed: config.mixingEmbed,
-    hypernetEmbed: config.hypernetEmbed,
-    hypernetLayers: config.hypernetLayers
-  }
+  const mixer = qmixMixerShape(shape.agents, shape.stateDim, config)
   return makeMixingLearner(
     "qmix",
     shape,
