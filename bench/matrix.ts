@@ -13,16 +13,7 @@ import { jobsFromEnv, matrixConfig, programsOf } from "../pipelines/matrix.ts"
 import { Backend, type BackendName } from "../src/backend/Backend.ts"
 import { CHUNK, discretePrograms, programTrainer } from "../src/learners/discrete/program.ts"
 import { trainPrograms } from "../src/learners/pool.ts"
-
-const median = (xs: ReadonlyArray<number>): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
-}
-
-const flag = (args: ReadonlyArray<string>, name: string): string | undefined => {
-  const k = args.indexOf(name)
-  return k >= 0 ? args[k + 1] : undefined
-}
+import { flag, median } from "./_util.ts"
 
 export const run = async (args: ReadonlyArray<string>): Promise<void> => {
   const steps = Number(flag(args, "--steps") ?? 2000)

@@ -12,11 +12,7 @@ import { Backend } from "../src/backend/Backend.ts"
 import { FSV_GRADIENTS } from "../src/learners/discrete/fsv.ts"
 import { discretePrograms, type ProgramSpec } from "../src/learners/discrete/program.ts"
 import { trainPrograms } from "../src/learners/pool.ts"
-
-const flag = (args: ReadonlyArray<string>, name: string): string | undefined => {
-  const k = args.indexOf(name)
-  return k >= 0 ? args[k + 1] : undefined
-}
+import { flag } from "./_util.ts"
 
 export const run = async (args: ReadonlyArray<string>): Promise<void> => {
   const steps = Number(flag(args, "--steps") ?? 20000)

@@ -17,16 +17,7 @@ import { Effect, Layer } from "effect"
 import { jobsFromEnv, programsOf, quadraticsConfig, runQuadratics } from "../pipelines/quadratics.ts"
 import { Backend, type BackendName } from "../src/backend/Backend.ts"
 import { CHUNK, programTrainer } from "../src/learners/continuous/program.ts"
-
-const median = (xs: ReadonlyArray<number>): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
-}
-
-const flag = (args: ReadonlyArray<string>, name: string): string | undefined => {
-  const k = args.indexOf(name)
-  return k >= 0 ? args[k + 1] : undefined
-}
+import { flag, median } from "./_util.ts"
 
 export const run = async (args: ReadonlyArray<string>): Promise<void> => {
   const seeds = Number(flag(args, "--seeds") ?? 20)

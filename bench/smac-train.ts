@@ -23,12 +23,8 @@ import { inputDim, type SmacShape } from "../src/runner/Episode.ts"
 import type { EpisodeBatchData } from "../src/runner/EpisodeBuffer.ts"
 import { smacShape } from "../src/runner/EpisodeRunner.ts"
 import { createTrainer, gumbelNoise, learnerUpdate } from "../src/runner/train.ts"
+import { flag, median } from "./_util.ts"
 
-const flag = (args: ReadonlyArray<string>, name: string, fallback: string): string => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 && i + 1 < args.length ? args[i + 1]! : fallback
-}
-const median = (xs: Array<number>): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 /** A full batch of B episodes of T steps with random features (no padding). */
 const syntheticBatch = (shape: SmacShape, T: number, B: number): EpisodeBatchData => {
@@ -58,10 +54,10 @@ const syntheticBatch = (shape: SmacShape, T: number, B: number): EpisodeBatchDat
 export async function run(args: ReadonlyArray<string>): Promise<void> {
   await tf.setBackend("wasm")
   await tf.ready()
-  const algos = flag(args, "algos", "vdn,qmix,fsv").split(",") as Array<RecurrentAlgo>
-  const maps = flag(args, "maps", "3m,2s3z").split(",") as Array<BuiltinMapName>
-  const seconds = Number(flag(args, "seconds", "60"))
-  const n = Number(flag(args, "updates", "10"))
+  const algos = (flag(args, "algos") ?? "vdn,qmix,fsv").split(",") as Array<RecurrentAlgo>
+  const maps = (flag(args, "maps") ?? "3m,2s3z").split(",") as Array<BuiltinMapName>
+  const seconds = Number((flag(args, "seconds") ?? "60"))
+  const n = Number((flag(args, "updates") ?? "10"))
   const load = () => loadavg()[0]!.toFixed(1)
 
   const shape2s3z = smacShape(makeEnv(BUILTIN_MAPS["2s3z"]))

@@ -8,16 +8,9 @@ import { makeEnv } from "../src/envs/smac/Env.ts"
 import { BUILTIN_MAP_NAMES, BUILTIN_MAPS } from "../src/envs/smac/MapSpec.ts"
 import { randomActions } from "../src/envs/smac/policies.ts"
 import { stream, streamState } from "../src/rng/Rng.ts"
+import { flag, median } from "./_util.ts"
 
-const flag = (args: ReadonlyArray<string>, name: string, fallback: number): number => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 && i + 1 < args.length ? Number(args[i + 1]) : fallback
-}
 
-const median = (xs: Array<number>): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)]!
-}
 
 /** Agent-steps per second over `seconds` of random play on `mapName`. */
 const measure = (mapName: keyof typeof BUILTIN_MAPS, seconds: number, seed: number): number => {
@@ -48,8 +41,8 @@ const measure = (mapName: keyof typeof BUILTIN_MAPS, seconds: number, seed: numb
 }
 
 export async function run(args: ReadonlyArray<string>): Promise<void> {
-  const repeats = flag(args, "repeats", 5)
-  const seconds = flag(args, "seconds", 0.6)
+  const repeats = Number(flag(args, "repeats") ?? 5)
+  const seconds = Number(flag(args, "seconds") ?? 0.6)
   for (const name of BUILTIN_MAP_NAMES) {
     measure(name, 0.3, 0) // warm-up (JIT)
     const rates = Array.from({ length: repeats }, (_, r) => measure(name, seconds, r + 1))
