@@ -22,6 +22,7 @@
  * features of any width), so the continuous learner reuses this with action vectors.
  */
 import * as tf from "@tensorflow/tfjs"
+import { Schema } from "effect"
 import { linear, mlp } from "./dense.ts"
 import { linearSpecs, mlpSpecs, type ParamSpec } from "./params.ts"
 
@@ -44,6 +45,52 @@ export interface AttentionLambdaShape {
   readonly keyDim: number
   readonly normalization: LambdaNormalization
 }
+
+/** λ's hyperparameters, as config fields of every FSV learner. */
+export const AttentionLambdaFields = {
+  /** Hidden units of the two-layer state and action embeddings of λ (Table 8: 64). */
+  lambdaHidden: Schema.Int,
+  /** Width of the embeddings e_s, e_u (Eq. 15). */
+  lambdaEmbed: Schema.Int,
+  /** H, attention heads of λ (Eq. 14). */
+  heads: Schema.Int,
+  /** Width of each head's query and key. */
+  keyDim: Schema.Int,
+  /** What Eq. 15's "∝" normalizes over: "none" (exp) or "agents" (softmax over agents). */
+  lambdaNormalization: Schema.Literals(["none", "agents"])
+}
+
+/** Table 8's sizes, with unnormalized λ (what reproduces the matrix game, docs/matrix.md). */
+export const defaultAttentionLambdaFields = {
+  lambdaHidden: 64,
+  lambdaEmbed: 32,
+  heads: 4,
+  keyDim: 32,
+  lambdaNormalization: "none"
+} as const
+
+/** λ's shape over `stateDim` state features and `jointActionDim` joint-action features. */
+export const attentionLambdaShape = (
+  stateDim: number,
+  jointActionDim: number,
+  agents: number,
+  config: {
+    readonly lambdaHidden: number
+    readonly lambdaEmbed: number
+    readonly heads: number
+    readonly keyDim: number
+    readonly lambdaNormalization: LambdaNormalization
+  }
+): AttentionLambdaShape => ({
+  stateDim,
+  jointActionDim,
+  agents,
+  hidden: config.lambdaHidden,
+  embed: config.lambdaEmbed,
+  heads: config.heads,
+  keyDim: config.keyDim,
+  normalization: config.lambdaNormalization
+})
 
 export const attentionLambdaSpecs = (name: string, shape: AttentionLambdaShape): Array<ParamSpec> => {
   const bound = 1 / Math.sqrt(shape.embed)

@@ -32,7 +32,13 @@
  */
 import * as tf from "@tensorflow/tfjs"
 import { Schema } from "effect"
-import { attentionLambda, type AttentionLambdaShape, attentionLambdaSpecs } from "../../nn/attentionLambda.ts"
+import {
+  attentionLambda,
+  AttentionLambdaFields,
+  attentionLambdaShape,
+  attentionLambdaSpecs,
+  defaultAttentionLambdaFields
+} from "../../nn/attentionLambda.ts"
 import { mlp } from "../../nn/dense.ts"
 import { squashedGaussian, squashLogStd } from "../../nn/gaussianPolicy.ts"
 import { mlpSpecs, ParamLayout } from "../../nn/params.ts"
@@ -69,16 +75,7 @@ export const FsvConfig = Schema.Struct({
   initAlpha: Schema.Number.check(Schema.isGreaterThan(0)),
   /** H̄ per agent in Eq. 34 (SAC's heuristic −dim(A_i) = −1); the joint target is N times it. */
   targetEntropy: Schema.Number,
-  /** Hidden units of the two-layer state and action embeddings of λ (Table 8: 64). */
-  lambdaHidden: Schema.Int,
-  /** Width of the embeddings e_s, e_u (Eq. 15). */
-  lambdaEmbed: Schema.Int,
-  /** H, attention heads of λ (Eq. 14). */
-  heads: Schema.Int,
-  /** Width of each head's query and key. */
-  keyDim: Schema.Int,
-  /** What Eq. 15's "∝" normalizes over: "none" (exp) or "agents" (softmax over agents). */
-  lambdaNormalization: Schema.Literals(["none", "agents"]),
+  ...AttentionLambdaFields,
   /** Hidden units of the hypernetworks of w and b (Table 8: one hidden layer of 64). */
   hypernetHidden: Schema.Int,
   /** Where Eq. 33's stop-gradients apply: "eq33", "eq33-strict" or "eq7" (see the file header). */
@@ -92,11 +89,7 @@ export const defaultFsvConfig: FsvConfig = {
   alphaLr: 3e-3,
   initAlpha: 1,
   targetEntropy: -1,
-  lambdaHidden: 64,
-  lambdaEmbed: 32,
-  heads: 4,
-  keyDim: 32,
-  lambdaNormalization: "none",
+  ...defaultAttentionLambdaFields,
   hypernetHidden: 64,
   gradients: "eq33"
 }
@@ -136,16 +129,7 @@ export const fsvMix = ({ q, v, lambda, w, b }: MixerInputs, gradients: FsvGradie
 export const makeFsv = (shape: GameShape, config: FsvConfig, bound: number): ContinuousLearner => {
   const N = shape.agents
   const K = config.batchSize // samples per agent for the expectations over π
-  const lambdaShape: AttentionLambdaShape = {
-    stateDim: shape.stateDim,
-    jointActionDim: N,
-    agents: N,
-    hidden: config.lambdaHidden,
-    embed: config.lambdaEmbed,
-    heads: config.heads,
-    keyDim: config.keyDim,
-    normalization: config.lambdaNormalization
-  }
+  const lambdaShape = attentionLambdaShape(shape.stateDim, N, N, config)
   const critic = new ParamLayout([
     ...individualQSpecs(shape, config.hidden),
     ...attentionLambdaSpecs("lambda", lambdaShape),

@@ -29,7 +29,13 @@
  */
 import * as tf from "@tensorflow/tfjs"
 import { Schema } from "effect"
-import { attentionLambda, type AttentionLambdaShape, attentionLambdaSpecs } from "../../nn/attentionLambda.ts"
+import {
+  attentionLambda,
+  AttentionLambdaFields,
+  attentionLambdaShape,
+  attentionLambdaSpecs,
+  defaultAttentionLambdaFields
+} from "../../nn/attentionLambda.ts"
 import { linear } from "../../nn/dense.ts"
 import { linearSpecs, ParamLayout } from "../../nn/params.ts"
 import { softValue } from "../../nn/softValue.ts"
@@ -55,16 +61,7 @@ export const FsvConfig = Schema.Struct({
   alphaStart: Schema.Number,
   /** Environment steps over which α falls from alphaStart to α0, then stays (Table 8: the whole run). */
   alphaAnnealSteps: Schema.Int,
-  /** Hidden units of the two-layer state and action embeddings of λ (Table 8: 64). */
-  lambdaHidden: Schema.Int,
-  /** Width of the embeddings e_s, e_u (Eq. 15). */
-  lambdaEmbed: Schema.Int,
-  /** H, attention heads of λ (Eq. 14). */
-  heads: Schema.Int,
-  /** Width of each head's query and key. */
-  keyDim: Schema.Int,
-  /** What Eq. 15's "∝" normalizes over: "none" (exp) or "agents" (softmax over agents). */
-  lambdaNormalization: Schema.Literals(["none", "agents"]),
+  ...AttentionLambdaFields,
   /** Where Eq. 33's stop-gradients apply: "eq33", "eq33-strict" or "eq7" (see the file header). */
   gradients: Schema.Literals(FSV_GRADIENTS)
 })
@@ -75,11 +72,7 @@ export const defaultFsvConfig = (steps: number): FsvConfig => ({
   ...defaultTraining,
   alphaStart: 1,
   alphaAnnealSteps: steps,
-  lambdaHidden: 64,
-  lambdaEmbed: 32,
-  heads: 4,
-  keyDim: 32,
-  lambdaNormalization: "none",
+  ...defaultAttentionLambdaFields,
   gradients: "eq33"
 })
 
@@ -126,16 +119,7 @@ export const fsvMix = ({ q, actions, alpha, lambda, w, b, unavailable, gradients
 /** `alpha0s[s]` is replica s's α0. */
 export const makeFsv = (shape: GameShape, config: FsvConfig, alpha0s: ReadonlyArray<number>): DiscreteLearner => {
   const { agents: N, actions: A } = shape
-  const lambdaShape: AttentionLambdaShape = {
-    stateDim: shape.stateDim,
-    jointActionDim: N * A,
-    agents: N,
-    hidden: config.lambdaHidden,
-    embed: config.lambdaEmbed,
-    heads: config.heads,
-    keyDim: config.keyDim,
-    normalization: config.lambdaNormalization
-  }
+  const lambdaShape = attentionLambdaShape(shape.stateDim, N * A, N, config)
   const layout = new ParamLayout([
     ...agentSpecs(shape, config.agentHidden),
     ...attentionLambdaSpecs("lambda", lambdaShape),

@@ -21,7 +21,13 @@
  */
 import * as tf from "@tensorflow/tfjs"
 import { Schema } from "effect"
-import { attentionLambda, type AttentionLambdaShape, attentionLambdaSpecs } from "../../nn/attentionLambda.ts"
+import {
+  attentionLambda,
+  AttentionLambdaFields,
+  attentionLambdaShape,
+  attentionLambdaSpecs,
+  defaultAttentionLambdaFields
+} from "../../nn/attentionLambda.ts"
 import { linear } from "../../nn/dense.ts"
 import { linearSpecs, ParamLayout } from "../../nn/params.ts"
 import { softValue } from "../../nn/softValue.ts"
@@ -43,41 +49,20 @@ import {
 
 export const RecurrentFsvConfig = Schema.Struct({
   ...RecurrentTrainingFields,
-  /** Hidden units of the two-layer state and action embeddings of λ (Table 8: 64). */
-  lambdaHidden: Schema.Int,
-  /** Width of the embeddings e_s, e_u (Eq. 15). */
-  lambdaEmbed: Schema.Int,
-  /** H, attention heads of λ (Eq. 14). */
-  heads: Schema.Int,
-  /** Width of each head's query and key. */
-  keyDim: Schema.Int,
-  /** What Eq. 15's "∝" normalizes over: "agents" (softmax over agents) or "none" (exp). */
-  lambdaNormalization: Schema.Literals(["none", "agents"])
+  ...AttentionLambdaFields
 })
 export type RecurrentFsvConfig = typeof RecurrentFsvConfig.Type
 
 export const defaultRecurrentFsvConfig: RecurrentFsvConfig = {
   ...defaultRecurrentTraining,
-  lambdaHidden: 64,
-  lambdaEmbed: 32,
-  heads: 4,
-  keyDim: 32,
+  ...defaultAttentionLambdaFields,
   lambdaNormalization: "agents"
 }
 
 export const makeRecurrentFsv = (shape: SmacShape, config: RecurrentFsvConfig): RecurrentLearner => {
   const { agents: N, actions: A } = shape
   const H = config.agentHidden
-  const lambdaShape: AttentionLambdaShape = {
-    stateDim: shape.stateDim,
-    jointActionDim: N * A,
-    agents: N,
-    hidden: config.lambdaHidden,
-    embed: config.lambdaEmbed,
-    heads: config.heads,
-    keyDim: config.keyDim,
-    normalization: config.lambdaNormalization
-  }
+  const lambdaShape = attentionLambdaShape(shape.stateDim, N * A, N, config)
   const layout = new ParamLayout([
     ...recurrentAgentSpecs(shape, H),
     ...attentionLambdaSpecs("lambda", lambdaShape),
