@@ -11,7 +11,7 @@
  * Long runs checkpoint into the store (`Checkpoints`); with `resume` a run continues from its
  * last checkpoint and ends with the same bytes as an uninterrupted run.
  */
-import { Context, Effect, Schema } from "effect"
+import { Context, Effect, Option, Schema } from "effect"
 import * as vega from "vega"
 import * as vegaLite from "vega-lite"
 import { BUILTIN_MAP_NAMES, BUILTIN_MAPS, type BuiltinMapName } from "../src/envs/smac/MapSpec.ts"
@@ -60,8 +60,8 @@ export interface SmacRun {
   readonly curve: ReadonlyArray<CurvePoint>
 }
 
-/** Environment steps between checkpoints. */
-const CHECKPOINT_EVERY = 20_000
+/** Environment steps between checkpoints, unless `SmacCheckpointing` says otherwise. */
+export const CHECKPOINT_EVERY = 20_000
 /** Environment steps between progress reports and yields. */
 const CHUNK = 1_000
 
@@ -71,7 +71,13 @@ export const trainRun = (
   algo: RecurrentAlgo,
   map: BuiltinMapName,
   seed: number,
-  options: { readonly resume: boolean; readonly checkpointKey: string; readonly onProgress: (tEnv: number, win: number | undefined) => void }
+  options: {
+    readonly resume: boolean
+    readonly checkpointEvery: number
+    readonly checkpointKey: string
+    readonly onProgress: (tEnv: number, win: number | undefined) => void
+    readonly onResume: (tEnv: number) => void
+  }
 ) =>
   Effect.gen(function*() {
     const checkpoints = yield* Checkpoints
@@ -79,6 +85,7 @@ export const trainRun = (
     const spec = BUILTIN_MAPS[map]
     const learner = buildRecurrentLearner(algo, smacShape(makeEnv(spec)), config.learners)
     const resumed = options.resume ? yield* checkpoints.load(options.checkpointKey, name) : undefined
+    if (resumed !== undefined) options.onResume(resumed.tEnv)
     const trainer = yield* Effect.acquireRelease(
       Effect.sync(() => createTrainer({ map: spec, learner, settings: config.run, rootSeed: config.rootSeed, seed }, resumed)),
       (t) => Effect.sync(t.dispose)
@@ -87,7 +94,7 @@ export const trainRun = (
     while (!trainer.done()) {
       trainer.advance(CHUNK)
       options.onProgress(trainer.tEnv(), trainer.curve().at(-1)?.winRate)
-      if (trainer.tEnv() - lastSaved >= CHECKPOINT_EVERY || trainer.done()) {
+      if (trainer.tEnv() - lastSaved >= options.checkpointEvery || trainer.done()) {
         yield* checkpoints.save(options.checkpointKey, name, trainer.state())
         lastSaved = trainer.tEnv()
       }
@@ -177,7 +184,7 @@ export const smacStage = defineStage({
   run: (config, ctx) =>
     Effect.gen(function*() {
       const encodedKey = digestOf({ stage: "smac", version: 1, config, code: codeVersion().source })
-      const resume = (yield* Effect.serviceOption(ResumeFlag))._tag === "Some"
+      const checkpointing = Option.getOrElse(yield* Effect.serviceOption(SmacCheckpointing), () => ({ resume: false, every: CHECKPOINT_EVERY }))
       const total = config.algos.length * config.maps.length * config.seeds.length * config.run.steps
       const task = ctx.progress.task("smac", total, "steps")
       const runs: Array<SmacRun> = []
@@ -186,8 +193,10 @@ export const smacStage = defineStage({
         for (const algo of config.algos) {
           for (const seed of config.seeds) {
             const run = yield* trainRun(config, algo, map, seed, {
-              resume,
+              resume: checkpointing.resume,
+              checkpointEvery: checkpointing.every,
               checkpointKey: encodedKey,
+              onResume: (t) => ctx.progress.log(`smac: ${algo} ${map} seed ${seed}: resuming from its checkpoint at t = ${t}`),
               onProgress: (t, win) => task.update(before + t, `${algo} ${map} seed ${seed} · win ${win === undefined ? "–" : fmt(win)}`)
             })
             before += config.run.steps
@@ -207,5 +216,12 @@ export const smacStage = defineStage({
     })
 })
 
-/** Present when the run should continue from its checkpoints (`--resume`); not part of the key, since it does not change the bytes. */
-export class ResumeFlag extends Context.Service<ResumeFlag, true>()("fsv/pipelines/smac/ResumeFlag") {}
+/**
+ * How a smac stage checkpoints: whether runs continue from their last checkpoint (`--resume`)
+ * and how many environment steps lie between checkpoints (`--checkpoint-every`). Not part of
+ * the key: neither changes the bytes of the result. Absent: no resume, every 20,000 steps.
+ */
+export class SmacCheckpointing extends Context.Service<SmacCheckpointing, {
+  readonly resume: boolean
+  readonly every: number
+}>()("fsv/pipelines/smac/SmacCheckpointing") {}

@@ -1,22 +1,36 @@
 /**
  * `fsv reproduce smac [--maps 3m,2s3z] [--algos qmix,fsv] [--seeds 0,1] [--budget N|paper]
- * [--backend wasm] [--store DIR] [--resume]`: train every learner on every map and seed,
- * store result.json, metrics.jsonl, report.md and one win-rate figure per map, print the report.
+ * [--config FILE] [--backend wasm] [--store DIR] [--resume] [--checkpoint-every N]`: train
+ * every learner on every map and seed, store result.json, metrics.jsonl, report.md and one
+ * win-rate figure per map, print the report.
+ *
+ * `--config FILE` is JSON merged over the defaults (objects key by key, anything else
+ * replaced), e.g. `{"run": {"alphaStart": 0.1}, "learners": {"qmix": {"lr": 0.001}}}`; then
+ * `--maps`, `--algos` and `--seeds` apply. The result is decoded by the stage's Schema, so a
+ * wrong field fails with its path before anything runs.
  */
 import { Console, Effect, Layer, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
-import { DEFAULT_BUDGET, defaultSmacConfig, PAPER_BUDGET, ResumeFlag, smacStage } from "../../pipelines/smac.ts"
+import { CHECKPOINT_EVERY, DEFAULT_BUDGET, defaultSmacConfig, PAPER_BUDGET, SmacCheckpointing, smacStage } from "../../pipelines/smac.ts"
 import { Backend } from "../backend/Backend.ts"
 import { Progress } from "../progress/Progress.ts"
 import { Checkpoints } from "../runner/checkpoint.ts"
 import { ArtifactStore, readArtifactText } from "../store/ArtifactStore.ts"
 import { decodeConfig, runStage } from "../store/Stage.ts"
 import { backendFlag, storeFlag } from "./flags.ts"
+import { readJson } from "./smac.ts"
 
 /** `--budget` is neither a positive whole number of steps nor "paper". */
 export class BadBudget extends Schema.TaggedError<BadBudget>()("BadBudget", { given: Schema.String }) {
   override get message(): string {
     return `--budget ${this.given}: give environment steps per run as a positive whole number (default ${DEFAULT_BUDGET}) or "paper" (${PAPER_BUDGET}).`
+  }
+}
+
+/** `--checkpoint-every` is not a positive whole number. */
+export class BadCheckpointInterval extends Schema.TaggedError<BadCheckpointInterval>()("BadCheckpointInterval", { given: Schema.Number }) {
+  override get message(): string {
+    return `--checkpoint-every ${this.given}: give environment steps between checkpoints as a positive whole number (default ${CHECKPOINT_EVERY}).`
   }
 }
 
@@ -28,6 +42,15 @@ export const parseBudget = (given: string): Effect.Effect<number, BadBudget> => 
   return Number.isSafeInteger(n) && n > 0 ? Effect.succeed(n) : Effect.fail(new BadBudget({ given }))
 }
 
+/** `base` with `over` merged in: plain objects key by key, any other value replaces. */
+export const mergeJson = (base: unknown, over: unknown): unknown => {
+  const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === "object" && !Array.isArray(x)
+  if (!isObject(base) || !isObject(over)) return over
+  const out: Record<string, unknown> = { ...base }
+  for (const [k, v] of Object.entries(over)) out[k] = k in base ? mergeJson(base[k], v) : v
+  return out
+}
+
 export const smacReproduceCommand = Command.make(
   "smac",
   {
@@ -35,26 +58,33 @@ export const smacReproduceCommand = Command.make(
     algos: Flag.String("algos").pipe(Flag.withDescription("Comma-separated learners (default qmix,fsv): vdn, qmix, fsv (QTRAN is not implemented on episodes yet)."), Flag.optional),
     seeds: Flag.String("seeds").pipe(Flag.withDescription("Comma-separated seeds (default 0)."), Flag.optional),
     budget: Flag.String("budget").pipe(Flag.withDescription(`Environment steps per run, or "paper" (${PAPER_BUDGET}). Default ${DEFAULT_BUDGET}.`), Flag.optional),
+    config: Flag.String("config").pipe(Flag.withDescription("A JSON file merged over the default config (e.g. {\"run\": {\"alphaStart\": 0.1}}); --maps/--algos/--seeds apply after it."), Flag.optional),
     backend: backendFlag,
     store: storeFlag,
-    resume: Flag.Boolean("resume").pipe(Flag.withDescription("Continue each run from its last checkpoint in the store."), Flag.withDefault(false))
+    resume: Flag.Boolean("resume").pipe(Flag.withDescription("Continue each run from its last checkpoint in the store."), Flag.withDefault(false)),
+    checkpointEvery: Flag.Int("checkpoint-every").pipe(
+      Flag.withDescription(`Environment steps between checkpoints (default ${CHECKPOINT_EVERY}); does not change the results.`),
+      Flag.withDefault(CHECKPOINT_EVERY)
+    )
   },
-  ({ maps, algos, seeds, budget, backend, store, resume }) =>
+  ({ maps, algos, seeds, budget, config: configFile, backend, store, resume, checkpointEvery }) =>
     Effect.gen(function*() {
       const steps = yield* parseBudget(Option.getOrElse(budget, () => String(DEFAULT_BUDGET)))
-      const defaults = defaultSmacConfig(steps)
+      const fromFile = Option.isSome(configFile) ? yield* readJson(configFile.value) : {}
+      const defaults = mergeJson(defaultSmacConfig(steps), fromFile) as ReturnType<typeof defaultSmacConfig>
       const config = yield* decodeConfig(smacStage, {
         ...defaults,
         maps: Option.match(maps, { onNone: () => defaults.maps, onSome: list }),
         algos: Option.match(algos, { onNone: () => defaults.algos, onSome: list }),
         seeds: Option.match(seeds, { onNone: () => defaults.seeds, onSome: (s) => list(s).map(Number) })
-      }, "--maps/--algos/--seeds")
+      }, Option.isSome(configFile) ? `${configFile.value} with --maps/--algos/--seeds` : "--maps/--algos/--seeds")
+      if (!Number.isSafeInteger(checkpointEvery) || checkpointEvery <= 0) return yield* new BadCheckpointInterval({ given: checkpointEvery })
       const layers = Layer.mergeAll(
         ArtifactStore.layer(store),
         Backend.fromFlag(Option.getOrUndefined(backend)),
         Progress.stderr,
         Checkpoints.files(store),
-        resume ? Layer.succeed(ResumeFlag, true) : Layer.empty
+        Layer.succeed(SmacCheckpointing, { resume, every: checkpointEvery })
       )
       const ref = yield* runStage(smacStage, config).pipe(Effect.provide(layers))
       yield* Console.log(yield* readArtifactText(ref.dir, "report.md"))

@@ -16,7 +16,7 @@ import { decodeRecording, recordEpisode, renderHtml, summarize } from "../envs/s
 import { stream, streamState } from "../rng/Rng.ts"
 
 /** Read and parse a JSON file, failing with FileUnreadable. */
-const readJson = (path: string) =>
+export const readJson = (path: string) =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
     const text = yield* fs.readFileString(path).pipe(
