@@ -120,6 +120,9 @@ export interface GridPoint {
   readonly config: Readonly<Record<string, Json>>
 }
 
+/** A grid path is a seed when its last segment contains "seed" (`seed`, `seeds`, `rootSeed`): runs that differ only in seeds form a band. */
+export const isSeedPath = (path: string): boolean => /seed/i.test(path.split(".").at(-1) ?? "")
+
 /** Grid paths in the order expansion uses: sorted, so the spelling of the file does not matter. */
 export const gridPaths = (spec: SweepSpec): ReadonlyArray<string> => Object.keys(spec.grid).sort()
 

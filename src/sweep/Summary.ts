@@ -3,15 +3,19 @@
  * digests are in its key), its config the sweep's name and grid values. A resubmitted sweep
  * therefore finds the same summary key and computes nothing.
  *
- * Generic for now: a table of runs (grid values, artifact digest, and every finite number a
- * run's `result.json` exposes, nested keys joined with dots), and a table over seeds (runs
- * that differ only in a grid path ending in "seed", with mean, sample standard deviation,
- * min and max of each metric: the band over seeds). Experiment-specific figures come later.
+ * Tables for any stage: a table of runs (grid values, artifact digest, and every finite
+ * number a run's `result.json` exposes, nested keys joined with dots), and a table over seeds
+ * (runs that differ only in seed grid paths, with mean, sample standard deviation, min and
+ * max of each metric: the band over seeds). Figures for the experiments whose `result.json`
+ * it knows (`Figures.ts`): an SVG each, with the plotted numbers beside it as CSV.
  */
 import { readFile } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect, Schema } from "effect"
+import { vegaLiteToSvg } from "../report/svg.ts"
 import { defineStage } from "../store/Stage.ts"
+import { summaryFigures, type SweptResult } from "./Figures.ts"
+import { isSeedPath } from "./Spec.ts"
 
 export const SummaryConfig = Schema.Struct({
   /** The sweep's name. */
@@ -73,9 +77,6 @@ export interface SeedGroup {
   readonly n: number
   readonly metrics: Readonly<Record<string, Band>>
 }
-
-/** A grid path is a seed when its last segment contains "seed". */
-export const isSeedPath = (path: string): boolean => /seed/i.test(path.split(".").at(-1) ?? "")
 
 export const band = (xs: ReadonlyArray<number>): Band => {
   const n = xs.length
@@ -153,12 +154,13 @@ export const summaryFiles = (config: SummaryConfig, rows: ReadonlyArray<SummaryR
 
 export const summaryStage = defineStage({
   name: "sweep-summary",
-  version: 1,
-  description: "tables of a sweep's runs: grid values, artifact digests, result.json numbers, bands over seeds",
+  version: 2,
+  description: "tables of a sweep's runs (grid values, artifact digests, result.json numbers, bands over seeds) and the figures its experiment calls for",
   config: SummaryConfig,
   run: (config, ctx) =>
     Effect.gen(function*() {
       const rows: Array<SummaryRow> = []
+      const results: Array<SweptResult> = []
       for (const run of config.runs) {
         const ref = ctx.inputs[run.input]
         if (!ref) return yield* new ResultUnreadable({ path: run.input, reason: "no input artifact bound to this name" })
@@ -169,7 +171,13 @@ export const summaryStage = defineStage({
           catch: (e) => new ResultUnreadable({ path, reason: `not JSON (${e instanceof Error ? e.message : String(e)})` })
         })
         rows.push({ input: run.input, digest: ref.digest, params: run.params, metrics: numericFields(json) })
+        results.push({ params: run.params, result: json })
       }
-      return summaryFiles(config, rows)
+      const files = summaryFiles(config, rows)
+      for (const figure of summaryFigures(config.name, config.parameters, results)) {
+        files[`${figure.name}.svg`] = yield* Effect.promise(() => vegaLiteToSvg(figure.spec))
+        files[`${figure.name}.csv`] = toCsv(figure.header, figure.rows)
+      }
+      return files
     })
 })
