@@ -5,6 +5,7 @@
  */
 export { type Count, type Range } from "./arbitraries.ts"
 export { InvalidCheckOptions, InvalidPropertyRuns } from "./errors.ts"
+export { type FsvMixing, fsvMixer } from "./fsvMixer.ts"
 export { checkIgm, findIgmViolation, type IgmCounterexample, type IgmOptions, type Mixer, type MixerContext } from "./igm.ts"
 export {
   checkMonotonicity,

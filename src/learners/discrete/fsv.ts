@@ -116,8 +116,33 @@ export const fsvMix = ({ q, actions, alpha, lambda, w, b, unavailable, gradients
   return tf.add(tf.add(lambdaTerm, vTot), tf.sub(sumQ, stopGradient(sumQ))) // Eq. 33: the value of Eq. 7, ∂/∂Q_i(u_i) = 1
 }
 
+/** FSV's mixing network's outputs for M joint actions: everything of Eq. 7 but the Q_i. */
+export interface FsvMixingTensors {
+  /** α per replica: [S, 1]. */
+  readonly alpha: tf.Tensor
+  /** λ_i(s, u) > 0 (Eq. 14–15): [S, M, N]. */
+  readonly lambda: tf.Tensor
+  /** w_i(s) ≥ 0 of V_tot (Eq. 13): [S, 1, N]. */
+  readonly w: tf.Tensor
+  /** b(s) of V_tot (Eq. 13): [S, 1]. */
+  readonly b: tf.Tensor
+}
+
+/** A discrete FSV learner; `mixing` exposes λ, w, b and α, e.g. to check a trained mixer against the theory. */
+export interface FsvLearner extends DiscreteLearner {
+  readonly algo: "fsv"
+  readonly training: FsvConfig
+  /** λ, w, b and α for one-hot joint actions [S, M, N, A] at `step`. */
+  readonly mixing: (
+    params: Readonly<Record<string, tf.Tensor>>,
+    game: GameTensors,
+    actions: tf.Tensor,
+    step: number
+  ) => FsvMixingTensors
+}
+
 /** `alpha0s[s]` is replica s's α0. */
-export const makeFsv = (shape: GameShape, config: FsvConfig, alpha0s: ReadonlyArray<number>): DiscreteLearner => {
+export const makeFsv = (shape: GameShape, config: FsvConfig, alpha0s: ReadonlyArray<number>): FsvLearner => {
   const { agents: N, actions: A } = shape
   const lambdaShape = attentionLambdaShape(shape.stateDim, N * A, N, config)
   const layout = new ParamLayout([
@@ -126,26 +151,27 @@ export const makeFsv = (shape: GameShape, config: FsvConfig, alpha0s: ReadonlyAr
     ...linearSpecs("hyperW", shape.stateDim, N),
     ...linearSpecs("hyperB", shape.stateDim, 1)
   ])
-  /** Q_tot for one-hot joint actions [S, M, N, A] at `step`: [S, M]. */
-  const qTotOf = (params: Readonly<Record<string, tf.Tensor>>, game: GameTensors, actions: tf.Tensor, step: number) => {
+  const mixing = (params: Readonly<Record<string, tf.Tensor>>, game: GameTensors, actions: tf.Tensor, step: number): FsvMixingTensors => {
     const [S, M] = actions.shape as [number, number]
     if (S !== alpha0s.length) throw new Error(`fsv: ${S} replicas but ${alpha0s.length} α0 values`)
-    return fsvMix({
-      q: agentQ(params, game), // [S, N, A]
-      actions,
+    return {
       alpha: tf.tensor2d(alpha0s.map((a0) => alphaAt(config, a0, step)), [S, 1]), // α per replica: [S, 1]
       lambda: attentionLambda(game.state, tf.reshape(actions, [S, M, N * A]), params, "lambda", lambdaShape), // Eq. 14–15: [S, M, N]
       w: tf.abs(linear(game.state, params["hyperW.w"]!, params["hyperW.b"]!)), // w_i(s) ≥ 0: [S, 1, N]
-      b: tf.reshape(linear(game.state, params["hyperB.w"]!, params["hyperB.b"]!), [S, 1]), // b(s): [S, 1]
-      unavailable: game.unavailable,
-      gradients: config.gradients
-    })
+      b: tf.reshape(linear(game.state, params["hyperB.w"]!, params["hyperB.b"]!), [S, 1]) // b(s): [S, 1]
+    }
+  }
+  /** Q_tot for one-hot joint actions [S, M, N, A] at `step`: [S, M]. */
+  const qTotOf = (params: Readonly<Record<string, tf.Tensor>>, game: GameTensors, actions: tf.Tensor, step: number) => {
+    const q = agentQ(params, game) // [S, N, A]
+    return fsvMix({ q, actions, ...mixing(params, game, actions, step), unavailable: game.unavailable, gradients: config.gradients })
   }
 
   return {
     algo: "fsv",
     layout,
     training: config,
+    mixing,
     loss: (params, game, batch, step) =>
       weightedSquares(tf.sub(qTotOf(params, game, batch.actions, step), batch.reward), batch.weight), // Eq. 16
     evaluate: (params, game, jointActions, step) => ({

@@ -143,6 +143,54 @@ class ReplicaData {
   }
 }
 
+/** One-hot of each agent's action, for a flat list of joint-action indices into `joint`: [rows · N · A]. */
+const oneHotRows = (joint: ReadonlyArray<ReadonlyArray<number>>, A: number, rows: ReadonlyArray<number>): Float32Array => {
+  const N = joint[0]!.length
+  const hot = new Float32Array(rows.length * N * A)
+  rows.forEach((j, r) => joint[j]!.forEach((a, i) => (hot[(r * N + i) * A + a] = 1)))
+  return hot
+}
+
+/**
+ * What replicas' parameters give at `step` (α of FSV's anneal): Q_i, Q_tot of every joint
+ * action, each agent's greedy action and the error against the payoff. `parameters` is
+ * [S · P] in `ParamLayout` order, as `Trainer.parameters()` holds them. Synchronous tensor
+ * code that leaves no tensor behind.
+ */
+export const evaluateParameters = (options: {
+  readonly game: MatrixGame
+  readonly learner: DiscreteLearner
+  readonly slices: ReadonlyArray<Slice>
+  readonly parameters: Float32Array
+  readonly step: number
+}): Array<SliceResult> => {
+  const { game, learner, slices, parameters, step } = options
+  const { agents: N, actions: A } = gameShape(game)
+  const S = slices.length
+  const { layout } = learner
+  if (parameters.length !== S * layout.size) {
+    throw new RangeError(`${parameters.length} parameters for ${S} replicas of ${layout.size}`)
+  }
+  const joint = jointActions(game.actionCounts)
+  const J = joint.length
+  const ev = tf.tidy(() => {
+    const tensors = gameTensors(game, S)
+    const actions = tf.tensor4d(oneHotRows(joint, A, Array.from({ length: S * J }, (_, r) => r % J)), [S, J, N, A]) // [S, J, N, A]
+    const { agentQ, qTot } = learner.evaluate(layout.named(layout.tensors(parameters, S)), tensors, actions, step)
+    return [agentQ, qTot] // [S, N, A], [S, J]
+  })
+  const [q, qTot] = ev.map((t) => t.dataSync())
+  tf.dispose(ev)
+  return slices.map((sl, k) => {
+    const agentQ = game.actionCounts.map((n, i) => Array.from(q!.subarray((k * N + i) * A, (k * N + i) * A + n)))
+    const values = Array.from(qTot!.subarray(k * J, (k + 1) * J))
+    const greedy = agentQ.map(argmax)
+    let maxAbsError = 0
+    values.forEach((v, j) => (maxAbsError = Math.max(maxAbsError, Math.abs(v - game.flat[j]!))))
+    return { seed: sl.seed, alpha0: sl.alpha0, agentQ, qTot: values, greedy, optimal: isOptimal(game, greedy), maxAbsError }
+  })
+}
+
 export interface Trainer {
   /** Environment steps taken so far. */
   readonly stepsDone: () => number
@@ -176,12 +224,7 @@ export const createTrainer = (options: TrainOptions): Trainer => {
 
   const joint = jointActions(game.actionCounts)
   const J = joint.length
-  /** One-hot of each agent's action, for a flat list of joint-action indices: [rows · N · A]. */
-  const oneHotOf = (rows: ReadonlyArray<number>): Float32Array => {
-    const hot = new Float32Array(rows.length * N * A)
-    rows.forEach((j, r) => joint[j]!.forEach((a, i) => (hot[(r * N + i) * A + a] = 1)))
-    return hot
-  }
+  const oneHotOf = (rows: ReadonlyArray<number>): Float32Array => oneHotRows(joint, A, rows)
   /** Every joint action once per replica: [S · J] joint-action indices. */
   const everyJointAction = Array.from({ length: S * J }, (_, r) => r % J)
   // Rows of the loss (see `Batch`): every joint action with its share of the batch when J ≤ B.
@@ -224,23 +267,7 @@ export const createTrainer = (options: TrainOptions): Trainer => {
         if (data[0]!.size >= B) update()
       }
     },
-    results: () => {
-      const ev = tf.tidy(() => {
-        const actions = tableActions ?? tf.tensor4d(oneHotOf(everyJointAction), [S, J, N, A])
-        const { agentQ, qTot } = learner.evaluate(layout.named(layout.tensors(params, S)), tensors, actions, steps)
-        return [agentQ, qTot]
-      })
-      const [q, qTot] = ev.map((t) => t.dataSync())
-      tf.dispose(ev)
-      return slices.map((sl, k) => {
-        const agentQ = game.actionCounts.map((n, i) => Array.from(q!.subarray((k * N + i) * A, (k * N + i) * A + n)))
-        const values = Array.from(qTot!.subarray(k * J, (k + 1) * J))
-        const greedy = agentQ.map(argmax)
-        let maxAbsError = 0
-        values.forEach((v, j) => (maxAbsError = Math.max(maxAbsError, Math.abs(v - game.flat[j]!))))
-        return { seed: sl.seed, alpha0: sl.alpha0, agentQ, qTot: values, greedy, optimal: isOptimal(game, greedy), maxAbsError }
-      })
-    },
+    results: () => evaluateParameters({ game, learner, slices, parameters: params, step: steps }),
     parameters: () => params,
     dispose: () => {
       tf.dispose([tensors.state, tensors.obs])

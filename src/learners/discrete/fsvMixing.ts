@@ -1,0 +1,49 @@
+/**
+ * A trained FSV mixer as plain numbers: λ_i(s, u) for every joint action u, w_i(s), b(s)
+ * and α (Eq. 13–15) of each replica, read from its parameters, so that the theory checks
+ * (`fsvMixer`, `checkIgm` in src/theory) can run on the function training produced.
+ */
+import * as tf from "@tensorflow/tfjs"
+import { jointActions } from "../../core/factorization.ts"
+import type { MatrixGame } from "../../envs/matrix.ts"
+import type { FsvMixing } from "../../theory/fsvMixer.ts"
+import { alphaAt, type FsvLearner } from "./fsv.ts"
+import { gameShape, gameTensors, type Slice } from "./train.ts"
+
+/**
+ * Each replica's mixing at `step` (α of the anneal at that step). `parameters` is [S · P] in
+ * `ParamLayout` order, as `Trainer.parameters()` holds them. Leaves no tensor behind.
+ */
+export const fsvMixingOf = (options: {
+  readonly game: MatrixGame
+  readonly learner: FsvLearner
+  readonly slices: ReadonlyArray<Slice>
+  readonly parameters: Float32Array
+  readonly step: number
+}): Array<FsvMixing> => {
+  const { game, learner, slices, parameters, step } = options
+  const { agents: N, actions: A } = gameShape(game)
+  const S = slices.length
+  const { layout } = learner
+  if (parameters.length !== S * layout.size) {
+    throw new RangeError(`${parameters.length} parameters for ${S} replicas of ${layout.size}`)
+  }
+  if (slices.some((sl) => sl.alpha0 === null)) throw new RangeError("fsvMixingOf: every FSV replica needs its α0")
+  const joint = jointActions(game.actionCounts)
+  const J = joint.length
+  const hot = new Float32Array(S * J * N * A)
+  for (let s = 0; s < S; s++) joint.forEach((u, j) => u.forEach((a, i) => (hot[((s * J + j) * N + i) * A + a] = 1)))
+  const out = tf.tidy(() => {
+    const m = learner.mixing(layout.named(layout.tensors(parameters, S)), gameTensors(game, S), tf.tensor4d(hot, [S, J, N, A]), step)
+    return [m.lambda, m.w, m.b] // [S, J, N], [S, 1, N], [S, 1]
+  })
+  const [lambda, w, b] = out.map((t) => t.dataSync())
+  tf.dispose(out)
+  return slices.map((sl, s) => ({
+    actionCounts: game.actionCounts,
+    lambda: Array.from({ length: J }, (_, j) => Array.from(lambda!.subarray((s * J + j) * N, (s * J + j + 1) * N))),
+    w: Array.from(w!.subarray(s * N, (s + 1) * N)),
+    b: b![s]!,
+    alpha: alphaAt(learner.training, sl.alpha0!, step) // in float64; the network computes it in float32
+  }))
+}
