@@ -65,6 +65,25 @@ export const CHECKPOINT_EVERY = 20_000
 /** Environment steps between progress reports and yields. */
 const CHUNK = 1_000
 
+/**
+ * The key of one run's checkpoints: everything its trajectory depends on — the run settings,
+ * the root seed, its learner's config, map, seed and the code — and nothing else, so a run
+ * is resumed (or found finished) by any config that contains it: another seed list, more
+ * learners, or a separate process training just that run.
+ */
+export const runCheckpointKey = (config: SmacConfig, algo: RecurrentAlgo, map: BuiltinMapName, seed: number): string =>
+  digestOf({
+    stage: "smac",
+    version: 1,
+    run: config.run,
+    rootSeed: config.rootSeed,
+    algo,
+    learner: config.learners[algo],
+    map,
+    seed,
+    code: codeVersion().source
+  })
+
 /** Train one (algo, map, seed), resuming from a checkpoint when asked; reports to `onProgress`. */
 export const trainRun = (
   config: SmacConfig,
@@ -74,7 +93,6 @@ export const trainRun = (
   options: {
     readonly resume: boolean
     readonly checkpointEvery: number
-    readonly checkpointKey: string
     readonly onProgress: (tEnv: number, win: number | undefined) => void
     readonly onResume: (tEnv: number) => void
   }
@@ -84,7 +102,8 @@ export const trainRun = (
     const name = `${algo}-${map}-seed${seed}`
     const spec = BUILTIN_MAPS[map]
     const learner = buildRecurrentLearner(algo, smacShape(makeEnv(spec)), config.learners)
-    const resumed = options.resume ? yield* checkpoints.load(options.checkpointKey, name) : undefined
+    const key = runCheckpointKey(config, algo, map, seed)
+    const resumed = options.resume ? yield* checkpoints.load(key, name) : undefined
     if (resumed !== undefined) options.onResume(resumed.tEnv)
     const trainer = yield* Effect.acquireRelease(
       Effect.sync(() => createTrainer({ map: spec, learner, settings: config.run, rootSeed: config.rootSeed, seed }, resumed)),
@@ -95,7 +114,7 @@ export const trainRun = (
       trainer.advance(CHUNK)
       options.onProgress(trainer.tEnv(), trainer.curve().at(-1)?.winRate)
       if (trainer.tEnv() - lastSaved >= options.checkpointEvery || trainer.done()) {
-        yield* checkpoints.save(options.checkpointKey, name, trainer.state())
+        yield* checkpoints.save(key, name, trainer.state())
         lastSaved = trainer.tEnv()
       }
       yield* Effect.yieldNow
@@ -183,7 +202,6 @@ export const smacStage = defineStage({
   config: SmacConfig,
   run: (config, ctx) =>
     Effect.gen(function*() {
-      const encodedKey = digestOf({ stage: "smac", version: 1, config, code: codeVersion().source })
       const checkpointing = Option.getOrElse(yield* Effect.serviceOption(SmacCheckpointing), () => ({ resume: false, every: CHECKPOINT_EVERY }))
       const total = config.algos.length * config.maps.length * config.seeds.length * config.run.steps
       const task = ctx.progress.task("smac", total, "steps")
@@ -195,7 +213,6 @@ export const smacStage = defineStage({
             const run = yield* trainRun(config, algo, map, seed, {
               resume: checkpointing.resume,
               checkpointEvery: checkpointing.every,
-              checkpointKey: encodedKey,
               onResume: (t) => ctx.progress.log(`smac: ${algo} ${map} seed ${seed}: resuming from its checkpoint at t = ${t}`),
               onProgress: (t, win) => task.update(before + t, `${algo} ${map} seed ${seed} · win ${win === undefined ? "–" : fmt(win)}`)
             })

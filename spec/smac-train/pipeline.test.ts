@@ -7,7 +7,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Layer } from "effect"
 import { describe, expect, it } from "vitest"
-import { defaultSmacConfig, PAPER_BUDGET, smacStage } from "../../pipelines/smac.ts"
+import { defaultSmacConfig, PAPER_BUDGET, SmacCheckpointing, smacStage } from "../../pipelines/smac.ts"
 import { Backend } from "../../src/backend/Backend.ts"
 import { parseBudget } from "../../src/cli/reproduceSmac.ts"
 import { Progress } from "../../src/progress/Progress.ts"
@@ -48,6 +48,36 @@ describe("smac stage", () => {
       expect(lines.length).toBe(result.runs.reduce((n: number, r: { curve: Array<unknown> }) => n + r.curve.length, 0))
       expect(readFileSync(join(ref.dir, "win-rate-3m.svg"), "utf8")).toContain("<svg")
       expect(readFileSync(join(ref.dir, "report.md"), "utf8")).toContain("| 3m | qmix |")
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
+  }, 120_000)
+
+  it("resumes a run from checkpoints written under a config with other learners and seeds", async () => {
+    const root = mkdtempSync(join(tmpdir(), "fsv-smac-keys-"))
+    try {
+      const base = defaultSmacConfig(300)
+      const small = { agentHidden: 8, batchSize: 2, bufferSize: 4 }
+      const learners = { ...base.learners, vdn: { ...base.learners.vdn, ...small }, qmix: { ...base.learners.qmix, ...small, mixingEmbed: 4, hypernetEmbed: 4 } }
+      const run = { ...base.run, envs: 2, testInterval: 150, testEpisodes: 2 }
+      const logs: Array<string> = []
+      const progress = Layer.succeed(Progress, {
+        task: () => ({ update: () => {}, done: () => {} }),
+        log: (line: string) => void logs.push(line)
+      })
+      const go = (config: typeof base) =>
+        Effect.runPromise(runStage(smacStage, config).pipe(
+          Effect.provide(Layer.mergeAll(ArtifactStore.layer(root), Backend.layer("wasm"), progress, Checkpoints.files(root),
+            Layer.succeed(SmacCheckpointing, { resume: true, every: 100 })))
+        ))
+      const alone = await go({ ...base, algos: ["vdn"], seeds: [4], run, learners })
+      expect(logs.filter((l) => l.includes("resuming"))).toEqual([])
+      const together = await go({ ...base, algos: ["qmix", "vdn"], seeds: [4], run, learners })
+      // vdn seed 4 was finished by the first config; only qmix trains now.
+      expect(logs.filter((l) => l.includes("resuming"))).toEqual(["smac: vdn 3m seed 4: resuming from its checkpoint at t = " + JSON.parse(readFileSync(join(alone.dir, "result.json"), "utf8")).runs[0].curve.at(-1).t])
+      const a = JSON.parse(readFileSync(join(alone.dir, "result.json"), "utf8")).runs[0]
+      const b = JSON.parse(readFileSync(join(together.dir, "result.json"), "utf8")).runs.find((r: { algo: string }) => r.algo === "vdn")
+      expect(b).toEqual(a)
     } finally {
       rmSync(root, { recursive: true, force: true })
     }
