@@ -55,7 +55,7 @@ export const smacReproduceCommand = Command.make(
   "smac",
   {
     maps: Flag.String("maps").pipe(Flag.withDescription("Comma-separated maps (default 3m): 3m, 8m, 5m_vs_6m, 2s3z, 3s_vs_5z, MMM2."), Flag.optional),
-    algos: Flag.String("algos").pipe(Flag.withDescription("Comma-separated learners (default qmix,fsv): vdn, qmix, fsv (QTRAN is not implemented on episodes yet)."), Flag.optional),
+    algos: Flag.String("algos").pipe(Flag.withDescription("Comma-separated learners (default qmix,fsv): vdn, qmix, qtran, fsv."), Flag.optional),
     seeds: Flag.String("seeds").pipe(Flag.withDescription("Comma-separated seeds (default 0)."), Flag.optional),
     budget: Flag.String("budget").pipe(Flag.withDescription(`Environment steps per run, or "paper" (${PAPER_BUDGET}). Default ${DEFAULT_BUDGET}.`), Flag.optional),
     config: Flag.String("config").pipe(Flag.withDescription("A JSON file merged over the default config (e.g. {\"run\": {\"alphaStart\": 0.1}}); --maps/--algos/--seeds apply after it."), Flag.optional),

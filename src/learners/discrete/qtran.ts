@@ -22,19 +22,27 @@ import { linear, mlp } from "../../nn/dense.ts"
 import { linearSpecs, mlpSpecs, type ParamSpec } from "../../nn/params.ts"
 import { type GameShape, type GameTensors, TrainingFields } from "./Learner.ts"
 
-export const QtranFields = {
-  ...TrainingFields,
+/** QTRAN's joint networks and loss weights, shared with the recurrent learner (`src/learners/recurrent/qtran.ts`). */
+export const QtranJointFields = {
   /** Hidden units of Q_jt and V_jt (PyMARL mixing_embed_dim for QTRAN). */
   mixingEmbed: Schema.Int,
-  /** Width of the action encoder (PyMARL: rnn_hidden_dim + n_actions). */
-  encoderHidden: Schema.Int,
   /** Weight of L_opt (PyMARL opt_loss). */
   lambdaOpt: Schema.Number,
   /** Weight of L_nopt or L_nopt-min (PyMARL nopt_min_loss). */
   lambdaNopt: Schema.Number
 }
 
-export const defaultQtranFields = { mixingEmbed: 64, encoderHidden: 64, lambdaOpt: 1, lambdaNopt: 0.1 } as const
+/** PyMARL's qtran.yaml: mixing_embed_dim 64, opt_loss 1, nopt_min_loss 0.1. */
+export const defaultQtranJointFields = { mixingEmbed: 64, lambdaOpt: 1, lambdaNopt: 0.1 } as const
+
+export const QtranFields = {
+  ...TrainingFields,
+  ...QtranJointFields,
+  /** Width of the action encoder (PyMARL: rnn_hidden_dim + n_actions). */
+  encoderHidden: Schema.Int
+}
+
+export const defaultQtranFields = { ...defaultQtranJointFields, encoderHidden: 64 } as const
 
 export interface QtranSizes {
   readonly mixingEmbed: number
@@ -49,8 +57,37 @@ export const qtranSharedSpecs = (shape: GameShape, sizes: QtranSizes): Array<Par
     { name: "encoder.0.wId", shape: [shape.agents, sizes.encoderHidden], bound },
     { name: "encoder.0.b", shape: [sizes.encoderHidden], bound },
     ...linearSpecs("encoder.1", sizes.encoderHidden, sizes.encoderHidden),
-    ...mlpSpecs("vjt", [shape.stateDim, sizes.mixingEmbed, sizes.mixingEmbed, 1])
+    ...vJtSpecs(shape.stateDim, sizes.mixingEmbed)
   ]
+}
+
+/** V_jt(s), PyMARL's "small" network: stateDim → E → E → 1. */
+export const vJtSpecs = (stateDim: number, mixingEmbed: number): Array<ParamSpec> =>
+  mlpSpecs("vjt", [stateDim, mixingEmbed, mixingEmbed, 1])
+
+/**
+ * QTRAN-base's Q_jt, PyMARL's "small" network on [s ⊕ Σ_j enc_j]: stateDim + encoding → E → E → 1.
+ * The first layer's weight is kept in its state and encoding parts (`qjt.0.wState`, `qjt.0.wActions`),
+ * so that a state shared by many rows is multiplied once.
+ */
+export const qJtSpecs = (stateDim: number, encoding: number, mixingEmbed: number): Array<ParamSpec> => {
+  const E = mixingEmbed
+  const bound = 1 / Math.sqrt(stateDim + encoding) // one layer over [s ⊕ Σ_j enc_j]
+  return [
+    { name: "qjt.0.wState", shape: [stateDim, E], bound },
+    { name: "qjt.0.wActions", shape: [encoding, E], bound },
+    { name: "qjt.0.b", shape: [E], bound },
+    ...mlpSpecs("qjt.rest", [E, E, 1])
+  ]
+}
+
+/** Q_jt(s, u) from states [S, M or 1, stateDim] and the summed action encodings Σ_j enc_j [S, M, H']: [S, M]. */
+export const qJt = (params: Readonly<Record<string, tf.Tensor>>, state: tf.Tensor, encSum: tf.Tensor): tf.Tensor => {
+  const [S, M] = encSum.shape as [number, number, number]
+  const E = params["qjt.0.b"]!.shape[1]!
+  const s = tf.add(tf.matMul(state, params["qjt.0.wState"]!), tf.reshape(params["qjt.0.b"]!, [S, 1, E])) // [S, M or 1, E]
+  const h = tf.relu(tf.add(tf.matMul(encSum, params["qjt.0.wActions"]!), s)) // first layer on [s ⊕ Σ enc]: [S, M, E]
+  return tf.reshape(mlp(h, params, "qjt.rest", 2), [S, M]) // [S, M]
 }
 
 /**
@@ -77,9 +114,9 @@ export const encodeSum = (table: tf.Tensor, actions: tf.Tensor): tf.Tensor => {
 export const encodeEach = (table: tf.Tensor, actions: tf.Tensor): tf.Tensor =>
   tf.sum(tf.mul(tf.expandDims(actions, 4), tf.expandDims(table, 1)), 3) // Σ_a onehot(u_j)_a enc(a, j): [S, M, N, H]
 
-/** V_jt(s): [S, 1]. */
-export const vJt = (params: Readonly<Record<string, tf.Tensor>>, game: GameTensors): tf.Tensor =>
-  tf.reshape(mlp(game.state, params, "vjt", 3), [game.state.shape[0]!, 1]) // [S, 1]
+/** V_jt(s) for states [S, M, stateDim]: [S, M]. */
+export const vJt = (params: Readonly<Record<string, tf.Tensor>>, state: tf.Tensor): tf.Tensor =>
+  tf.reshape(mlp(state, params, "vjt", 3), [state.shape[0]!, state.shape[1]!]) // [S, M]
 
 /** ū: the one-hot of each agent's greedy action argmax_{u_i} Q_i over available actions: [S, 1, N, A]. */
 export const greedyOneHot = (q: tf.Tensor, game: GameTensors): tf.Tensor => {

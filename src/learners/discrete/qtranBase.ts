@@ -13,8 +13,7 @@
  */
 import * as tf from "@tensorflow/tfjs"
 import { Schema } from "effect"
-import { mlp } from "../../nn/dense.ts"
-import { mlpSpecs, ParamLayout } from "../../nn/params.ts"
+import { ParamLayout } from "../../nn/params.ts"
 import { stopGradient } from "../../nn/stopGradient.ts"
 import {
   agentQ,
@@ -27,7 +26,7 @@ import {
   sumOfSquares,
   weightedSquares
 } from "./Learner.ts"
-import { defaultQtranFields, encodeSum, encoderTable, greedyOneHot, maxQ, QtranFields, qtranSharedSpecs, vJt } from "./qtran.ts"
+import { defaultQtranFields, encodeSum, encoderTable, greedyOneHot, maxQ, QtranFields, qJt, qJtSpecs, qtranSharedSpecs, vJt } from "./qtran.ts"
 
 export const QtranBaseConfig = Schema.Struct(QtranFields)
 export type QtranBaseConfig = typeof QtranBaseConfig.Type
@@ -35,25 +34,15 @@ export type QtranBaseConfig = typeof QtranBaseConfig.Type
 export const defaultQtranBaseConfig: QtranBaseConfig = { ...defaultTraining, ...defaultQtranFields }
 
 export const makeQtranBase = (shape: GameShape, config: QtranBaseConfig): DiscreteLearner => {
-  const E = config.mixingEmbed
-  const bound = 1 / Math.sqrt(shape.stateDim + config.encoderHidden) // one layer over [s ⊕ Σ_j enc_j]
   const layout = new ParamLayout([
     ...agentSpecs(shape, config.agentHidden),
     ...qtranSharedSpecs(shape, config),
-    { name: "qjt.0.wState", shape: [shape.stateDim, E], bound },
-    { name: "qjt.0.wActions", shape: [config.encoderHidden, E], bound },
-    { name: "qjt.0.b", shape: [E], bound },
-    ...mlpSpecs("qjt.rest", [E, E, 1])
+    ...qJtSpecs(shape.stateDim, config.encoderHidden, config.mixingEmbed)
   ])
 
   /** Q_jt(s, u) for one-hot joint actions [S, M, N, A], given the encoder table: [S, M]. */
-  const qJt = (params: Readonly<Record<string, tf.Tensor>>, game: GameTensors, enc: tf.Tensor, actions: tf.Tensor): tf.Tensor => {
-    const [S, M] = actions.shape as [number, number]
-    const encSum = encodeSum(enc, actions) // Σ_j enc(u_j, j): [S, M, H]
-    const s = tf.add(tf.matMul(game.state, params["qjt.0.wState"]!), tf.reshape(params["qjt.0.b"]!, [S, 1, E])) // [S, 1, E]
-    const h = tf.relu(tf.add(tf.matMul(encSum, params["qjt.0.wActions"]!), s)) // first layer on [s ⊕ Σ enc]: [S, M, E]
-    return tf.reshape(mlp(h, params, "qjt.rest", 2), [S, M]) // [S, M]
-  }
+  const qJtOf = (params: Readonly<Record<string, tf.Tensor>>, game: GameTensors, enc: tf.Tensor, actions: tf.Tensor): tf.Tensor =>
+    qJt(params, game.state, encodeSum(enc, actions)) // Σ_j enc(u_j, j): [S, M, H] → [S, M]
 
   return {
     algo: "qtran-base",
@@ -61,12 +50,12 @@ export const makeQtranBase = (shape: GameShape, config: QtranBaseConfig): Discre
     training: config,
     loss: (params, game, batch) => {
       const q = agentQ(params, game) // [S, N, A]
-      const v = vJt(params, game) // V_jt: [S, 1]
+      const v = vJt(params, game.state) // V_jt: [S, 1]
       const enc = encoderTable(params) // enc(a, j): [S, N, A, H]
-      const qJtU = qJt(params, game, enc, batch.actions) // Q_jt(u): [S, M]
+      const qJtU = qJtOf(params, game, enc, batch.actions) // Q_jt(u): [S, M]
       const lTd = weightedSquares(tf.sub(qJtU, batch.reward), batch.weight) // L_td
       const greedy = greedyOneHot(q, game) // ū: [S, 1, N, A]
-      const qJtGreedy = stopGradient(qJt(params, game, enc, greedy)) // Q̂_jt(ū): [S, 1]
+      const qJtGreedy = stopGradient(qJtOf(params, game, enc, greedy)) // Q̂_jt(ū): [S, 1]
       const sumQGreedy = tf.sum(maxQ(q, game), 1, true) // Σ_i Q_i(ū_i): [S, 1]
       const lOpt = sumOfSquares(tf.add(tf.sub(sumQGreedy, qJtGreedy), v)) // L_opt
       const qJtHat = stopGradient(qJtU) // Q̂_jt(u): [S, M]
@@ -74,6 +63,6 @@ export const makeQtranBase = (shape: GameShape, config: QtranBaseConfig): Discre
       const lNopt = weightedSquares(tf.minimum(d, 0), batch.weight) // L_nopt
       return tf.addN([lTd, tf.mul(lOpt, config.lambdaOpt), tf.mul(lNopt, config.lambdaNopt)]) as tf.Scalar
     },
-    evaluate: (params, game, jointActions) => ({ agentQ: agentQ(params, game), qTot: qJt(params, game, encoderTable(params), jointActions) })
+    evaluate: (params, game, jointActions) => ({ agentQ: agentQ(params, game), qTot: qJtOf(params, game, encoderTable(params), jointActions) })
   }
 }

@@ -20,8 +20,7 @@ import type { EpisodeBatchData } from "../../runner/EpisodeBuffer.ts"
 import { inputDim, type SmacShape } from "../../runner/Episode.ts"
 import { TrainingFields } from "../discrete/Learner.ts"
 
-/** QTRAN on sequences is not implemented yet (docs/smac-train.md). */
-export const RECURRENT_ALGOS = ["vdn", "qmix", "fsv"] as const
+export const RECURRENT_ALGOS = ["vdn", "qmix", "qtran", "fsv"] as const
 export type RecurrentAlgo = (typeof RECURRENT_ALGOS)[number]
 
 /** PyMARL's SMAC defaults (src/config/default.yaml and the algorithms' yaml files). */

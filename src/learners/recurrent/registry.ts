@@ -1,5 +1,5 @@
 /**
- * The recurrent learners by name, with their configs (PyMARL's SMAC defaults; FSV's Table 8).
+ * The recurrent learners by name, with their configs (PyMARL's SMAC defaults and qtran.yaml; FSV's Table 8).
  */
 import { Schema } from "effect"
 import type { SmacShape } from "../../runner/Episode.ts"
@@ -13,10 +13,12 @@ import {
   RecurrentQmixConfig,
   RecurrentVdnConfig
 } from "./qmix.ts"
+import { defaultRecurrentQtranConfig, makeRecurrentQtran, RecurrentQtranConfig } from "./qtran.ts"
 
 export const RecurrentLearnerConfigs = Schema.Struct({
   vdn: RecurrentVdnConfig,
   qmix: RecurrentQmixConfig,
+  qtran: RecurrentQtranConfig,
   fsv: RecurrentFsvConfig
 })
 export type RecurrentLearnerConfigs = typeof RecurrentLearnerConfigs.Type
@@ -24,6 +26,7 @@ export type RecurrentLearnerConfigs = typeof RecurrentLearnerConfigs.Type
 export const defaultRecurrentLearnerConfigs: RecurrentLearnerConfigs = {
   vdn: defaultRecurrentVdnConfig,
   qmix: defaultRecurrentQmixConfig,
+  qtran: defaultRecurrentQtranConfig,
   fsv: defaultRecurrentFsvConfig
 }
 
@@ -33,6 +36,8 @@ export const buildRecurrentLearner = (algo: RecurrentAlgo, shape: SmacShape, con
       return makeRecurrentVdn(shape, configs.vdn)
     case "qmix":
       return makeRecurrentQmix(shape, configs.qmix)
+    case "qtran":
+      return makeRecurrentQtran(shape, configs.qtran)
     case "fsv":
       return makeRecurrentFsv(shape, configs.fsv)
   }
