@@ -1,8 +1,8 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
-import { describe, expect, it } from "vitest"
+import { afterAll, describe, expect, it } from "vitest"
 import type { ArtifactRef } from "../../src/store/ArtifactStore.ts"
 import type { Digest } from "../../src/store/Canonical.ts"
 import { curveBands, distinguishingPaths, summaryFigures } from "../../src/sweep/Figures.ts"
@@ -51,9 +51,12 @@ const axisTitles = (svg: string): Array<string> =>
   [...svg.matchAll(/class="mark-text role-axis-title"[^>]*><text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!)
 const csvRows = (csv: string): Array<Array<string>> => csv.trim().split("\n").map((l) => l.split(","))
 
+const scratch = mkdtempSync(join(tmpdir(), "fsv-summary-figures-"))
+afterAll(() => rmSync(scratch, { recursive: true, force: true }))
+
 /** Write each result.json into its own artifact directory and run the summary stage over them. */
 const summarize = (name: string, parameters: ReadonlyArray<string>, runs: ReadonlyArray<{ params: Record<string, unknown>; result: unknown }>) => {
-  const root = mkdtempSync(join(tmpdir(), "fsv-summary-figures-"))
+  const root = mkdtempSync(join(scratch, "summary-"))
   const inputs: Record<string, ArtifactRef> = {}
   runs.forEach((run, i) => {
     const dir = join(root, runInputName(i))
