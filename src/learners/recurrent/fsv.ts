@@ -15,8 +15,10 @@
  * - λ is normalized over agents by default (`lambdaNormalization: "agents"`): λ_{i,h} = exp(·)
  *   with unbounded attention logits overflowed float32 over long runs; the matrix-game file
  *   (`src/learners/discrete/fsv.ts`) explains why "none" is its default there.
- * - Eq. 33's stop-gradients as in the matrix learner's "eq33": λ, w, b and (through the last
- *   term) Q_i get gradients; V_i and Q_i − V_i are stopped.
+ * - `gradients`: where Eq. 33's stop-gradients apply, as in the matrix learner
+ *   (`src/learners/discrete/fsv.ts`): "eq33" (λ, w, b and, through the last term only, Q_i get
+ *   gradients; V_i and Q_i − V_i are stopped), "eq33-strict" (V_tot stopped too) or "eq7"
+ *   (no stop-gradient: the exact gradient of J through λ_i (Q_i − V_i) and w_i V_i into Q_i).
  * - α follows the run's schedule (Table 8: linear from 1 to 0.01), shared by all agents (α_i = α).
  */
 import * as tf from "@tensorflow/tfjs"
@@ -29,6 +31,7 @@ import {
   defaultAttentionLambdaFields
 } from "../../nn/attentionLambda.ts"
 import { linear } from "../../nn/dense.ts"
+import { FSV_GRADIENTS } from "../discrete/fsv.ts"
 import { linearSpecs, ParamLayout } from "../../nn/params.ts"
 import { softValue } from "../../nn/softValue.ts"
 import { stopGradient } from "../../nn/stopGradient.ts"
@@ -49,14 +52,17 @@ import {
 
 export const RecurrentFsvConfig = Schema.Struct({
   ...RecurrentTrainingFields,
-  ...AttentionLambdaFields
+  ...AttentionLambdaFields,
+  /** Where Eq. 33's stop-gradients apply: "eq33", "eq33-strict" or "eq7" (see the file header). */
+  gradients: Schema.Literals(FSV_GRADIENTS)
 })
 export type RecurrentFsvConfig = typeof RecurrentFsvConfig.Type
 
 export const defaultRecurrentFsvConfig: RecurrentFsvConfig = {
   ...defaultRecurrentTraining,
   ...defaultAttentionLambdaFields,
-  lambdaNormalization: "agents"
+  lambdaNormalization: "agents",
+  gradients: "eq33"
 }
 
 export const makeRecurrentFsv = (shape: SmacShape, config: RecurrentFsvConfig): RecurrentLearner => {
@@ -85,12 +91,17 @@ export const makeRecurrentFsv = (shape: SmacShape, config: RecurrentFsvConfig): 
     const { T, B } = batch
     const M = T * B
     const lambda = tf.reshape(attentionLambda(state, tf.reshape(actions, [1, M, N * A]), params, "lambda", lambdaShape), [T, B, N]) // Eq. 14–15: [T, B, N]
-    const advantage = stopGradient(tf.sub(chosen, v)) // sg(Q_i − V_i): [T, B, N]
+    const stop = config.gradients !== "eq7"
+    const sg = (t: tf.Tensor): tf.Tensor => (stop ? stopGradient(t) : t)
+    const advantage = sg(tf.sub(chosen, v)) // Q_i − V_i: [T, B, N]
     const w = tf.reshape(tf.abs(linear(state, params["hyperW.w"]!, params["hyperW.b"]!)), [T, B, N]) // w_i(s) ≥ 0: [T, B, N]
     const b = tf.reshape(linear(state, params["hyperB.w"]!, params["hyperB.b"]!), [T, B]) // b(s): [T, B]
-    const vTot = tf.add(tf.sum(tf.mul(w, stopGradient(v)), 2), b) // Eq. 13: [T, B]
+    const vTotFull = tf.add(tf.sum(tf.mul(w, sg(v)), 2), b) // Eq. 13: [T, B]
+    const vTot = config.gradients === "eq33-strict" ? stopGradient(vTotFull) : vTotFull
+    const lambdaTerm = tf.sum(tf.mul(lambda, advantage), 2) // Σ_i λ_i (Q_i − V_i): [T, B]
+    if (!stop) return tf.add(lambdaTerm, vTot) // Eq. 7: [T, B]
     const sumQ = tf.sum(chosen, 2) // Σ_i Q_i: [T, B]
-    return tf.add(tf.add(tf.sum(tf.mul(lambda, advantage), 2), vTot), tf.sub(sumQ, stopGradient(sumQ))) // Eq. 33: [T, B]
+    return tf.add(tf.add(lambdaTerm, vTot), tf.sub(sumQ, stopGradient(sumQ))) // Eq. 33: [T, B]
   }
 
   const build = (
