@@ -1,6 +1,7 @@
 /**
  * QTRAN's networks and settings, shared by QTRAN-base and QTRAN-alt (Son et al. 2019;
- * sizes from PyMARL's qtran.yaml, "qtran_paper" architecture, small network).
+ * sizes from PyMARL's qtran.yaml, "qtran_paper" architecture, small network). Q_jt, V_jt and
+ * the loss weights also serve QTRAN on episodes (`src/learners/recurrent/qtran.ts`).
  *
  * QTRAN keeps the individual Q_i and learns a separate joint value Q_jt, tied to the
  * transformed joint value Q'_jt = Σ_i Q_i by the factorization conditions
