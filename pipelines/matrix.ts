@@ -12,7 +12,8 @@ import { availableParallelism } from "node:os"
 import { Effect, Schema } from "effect"
 import type { BackendName } from "../src/backend/Backend.ts"
 import { type MatrixGame, nestFlat, nonMonotonicGame } from "../src/envs/matrix.ts"
-import { ALGOS, type Algo } from "../src/learners/discrete/Learner.ts"
+import type { FsvConfig } from "../src/learners/discrete/fsv.ts"
+import { ALGOS, type Algo, type TrainingSettings } from "../src/learners/discrete/Learner.ts"
 import { discretePrograms, type ProgramSpec } from "../src/learners/discrete/program.ts"
 import { trainPrograms } from "../src/learners/pool.ts"
 import { defaultLearnerConfigs, LearnerConfigs } from "../src/learners/discrete/registry.ts"
@@ -25,6 +26,7 @@ import {
   resultJson,
   toRun
 } from "../src/report/matrixReport.ts"
+import type { StageFiles } from "../src/store/ArtifactStore.ts"
 import { defineStage } from "../src/store/Stage.ts"
 
 export const RunSpec = Schema.Struct({
@@ -34,6 +36,21 @@ export const RunSpec = Schema.Struct({
   alpha0: Schema.NullOr(Schema.Finite)
 })
 export type RunSpec = typeof RunSpec.Type
+
+/** A config's game and seeds: at least 2 agents, one payoff entry per joint action, distinct seeds. */
+export const gameAndSeedIssues = (c: {
+  readonly actionCounts: ReadonlyArray<number>
+  readonly payoff: ReadonlyArray<number>
+  readonly seeds: ReadonlyArray<number>
+}): Array<Schema.FilterIssue> => {
+  const issues: Array<Schema.FilterIssue> = []
+  if (c.actionCounts.length < 2) issues.push({ path: ["actionCounts"], issue: "needs at least 2 agents" })
+  const J = c.actionCounts.reduce((a, b) => a * b, 1)
+  if (c.payoff.length !== J) issues.push({ path: ["payoff"], issue: `has ${c.payoff.length} entries, action counts give ${J}` })
+  if (c.seeds.length === 0) issues.push({ path: ["seeds"], issue: "needs at least one seed" })
+  if (new Set(c.seeds).size !== c.seeds.length) issues.push({ path: ["seeds"], issue: "seeds must be distinct" })
+  return issues
+}
 
 export const MatrixConfig = Schema.Struct({
   /** n_i, the number of actions of agent i (at least 2 agents). */
@@ -52,12 +69,7 @@ export const MatrixConfig = Schema.Struct({
   learners: LearnerConfigs
 }).check(
   Schema.makeFilter((c) => {
-    const issues: Array<Schema.FilterIssue> = []
-    if (c.actionCounts.length < 2) issues.push({ path: ["actionCounts"], issue: "needs at least 2 agents" })
-    const J = c.actionCounts.reduce((a, b) => a * b, 1)
-    if (c.payoff.length !== J) issues.push({ path: ["payoff"], issue: `has ${c.payoff.length} entries, action counts give ${J}` })
-    if (c.seeds.length === 0) issues.push({ path: ["seeds"], issue: "needs at least one seed" })
-    if (new Set(c.seeds).size !== c.seeds.length) issues.push({ path: ["seeds"], issue: "seeds must be distinct" })
+    const issues = gameAndSeedIssues(c)
     c.runs.forEach((r, k) => {
       if (r.algo === "fsv" && !(r.alpha0 !== null && r.alpha0 > 0)) {
         issues.push({ path: ["runs", k, "alpha0"], issue: "FSV needs α0 > 0" })
@@ -118,26 +130,64 @@ export const jobsFromEnv = (env: Record<string, string | undefined> = process.en
   return Number.isInteger(n) && n >= 1 ? n : Math.max(1, Math.min(2, availableParallelism()))
 }
 
-const isPaperGame = (config: MatrixConfig): boolean =>
+/** Whether the game is the paper's (Table 1), where the report's acceptance checks apply. */
+export const isPaperGame = (config: { readonly actionCounts: ReadonlyArray<number>; readonly payoff: ReadonlyArray<number> }): boolean =>
   config.actionCounts.length === 2 &&
   config.actionCounts.every((n, i) => n === nonMonotonicGame.actionCounts[i]) &&
   config.payoff.every((x, j) => x === nonMonotonicGame.flat[j])
 
-const notes = (config: MatrixConfig): Array<string> => [
+/** The report's paragraph on the training protocol, from a learner's PyMARL settings. */
+export const protocolNote = (t: TrainingSettings): string =>
   `Protocol: every step each agent acts uniformly at random (ε = 1); the one-step episode enters a FIFO buffer of ` +
-  `${config.learners.vdn.bufferSize} episodes and, once a batch of ${config.learners.vdn.batchSize} is buffered, one ` +
-  `RMSProp update (lr ${config.learners.vdn.lr}, gradient norm clipped at ${config.learners.vdn.gradNormClip} per seed) ` +
-  `is made on a batch drawn uniformly without replacement. Every episode ends after one step, so every TD target is the reward.`,
-  `FSV: α falls linearly from ${config.learners.fsv.alphaStart} to α0 over ${config.learners.fsv.alphaAnnealSteps} steps; ` +
-  `λ normalization "${config.learners.fsv.lambdaNormalization}", stop-gradients "${config.learners.fsv.gradients}" ` +
-  `(see docs/matrix.md). Q_tot is reported at the final α.`,
-  `QTRAN: the reported Q_tot is the joint network Q_jt (QTRAN-alt: the mean of its counterfactual heads); greedy actions are argmax Q_i.`,
+  `${t.bufferSize} episodes and, once a batch of ${t.batchSize} is buffered, one ` +
+  `RMSProp update (lr ${t.lr}, gradient norm clipped at ${t.gradNormClip} per seed) ` +
+  `is made on a batch drawn uniformly without replacement. Every episode ends after one step, so every TD target is the reward.`
+
+/** The report's paragraph on FSV's choices. */
+export const fsvNote = (f: FsvConfig): string =>
+  `FSV: α falls linearly from ${f.alphaStart} to α0 over ${f.alphaAnnealSteps} steps; ` +
+  `λ normalization "${f.lambdaNormalization}", stop-gradients "${f.gradients}" ` +
+  `(see docs/matrix.md). Q_tot is reported at the final α.`
+
+/** The report's paragraph on what QTRAN's Q_tot is. */
+export const qtranNote =
+  `QTRAN: the reported Q_tot is the joint network Q_jt (QTRAN-alt: the mean of its counterfactual heads); greedy actions are argmax Q_i.`
+
+const notes = (config: MatrixConfig): Array<string> => [
+  protocolNote(config.learners.vdn),
+  fsvNote(config.learners.fsv),
+  qtranNote,
   `Batching: each learner trains all its seeds (FSV also its α0 values) as one program with a leading replica dimension. ` +
   `A replica draws only from its own streams and its optimizer step reads only its own gradient. Measured on the wasm ` +
   `backend: a seed's numbers are bit-identical in any batch of two or more replicas, whichever the others are; a seed ` +
   `trained alone (a batch of one, e.g. --seeds 1) differs in the last bits, because tfjs-wasm multiplies matrices with ` +
   `XNNPACK for a batch of one and with its own loop otherwise (spec/learners/train.test.ts).`
 ]
+
+/** The artifact's files, result.json, report.md and qtot.svg, from the runs in report order. */
+export const matrixFiles = (
+  runs: ReadonlyArray<MatrixRun>,
+  setup: {
+    readonly actionCounts: ReadonlyArray<number>
+    readonly payoff: ReadonlyArray<number>
+    readonly steps: number
+    readonly seeds: ReadonlyArray<number>
+    readonly notes: ReadonlyArray<string>
+  }
+): Effect.Effect<StageFiles> =>
+  Effect.gen(function*() {
+    const result: MatrixResult = { experiment: "matrix", payoff: nestFlat(setup.payoff, setup.actionCounts), runs }
+    const context: MatrixReportContext = {
+      actionCounts: setup.actionCounts,
+      flat: setup.payoff,
+      steps: setup.steps,
+      seeds: setup.seeds,
+      paperGame: isPaperGame(setup),
+      notes: setup.notes
+    }
+    const svg = yield* Effect.promise(() => qTotSvg(result, context))
+    return { "result.json": resultJson(result), "report.md": reportMarkdown(result, context), "qtot.svg": svg }
+  })
 
 export const matrixStage = defineStage({
   name: "matrix",
@@ -165,24 +215,6 @@ export const matrixStage = defineStage({
           .filter((s) => s.alpha0 === r.alpha0)
           .map((s) => toRun(r.algo, s, config.actionCounts))
       })
-      const result: MatrixResult = {
-        experiment: "matrix",
-        payoff: nestFlat(config.payoff, config.actionCounts),
-        runs
-      }
-      const context: MatrixReportContext = {
-        actionCounts: config.actionCounts,
-        flat: config.payoff,
-        steps: config.steps,
-        seeds: config.seeds,
-        paperGame: isPaperGame(config),
-        notes: notes(config)
-      }
-      const svg = yield* Effect.promise(() => qTotSvg(result, context))
-      return {
-        "result.json": resultJson(result),
-        "report.md": reportMarkdown(result, context),
-        "qtot.svg": svg
-      }
+      return yield* matrixFiles(runs, { ...config, notes: notes(config) })
     })
 })
