@@ -141,6 +141,8 @@ export interface FsvLearner extends DiscreteLearner {
   ) => FsvMixingTensors
 }
 
+export const isFsvLearner = (learner: DiscreteLearner): learner is FsvLearner => learner.algo === "fsv" && "mixing" in learner
+
 /** `alpha0s[s]` is replica s's α0. */
 export const makeFsv = (shape: GameShape, config: FsvConfig, alpha0s: ReadonlyArray<number>): FsvLearner => {
   const { agents: N, actions: A } = shape
