@@ -9,6 +9,7 @@ import { makeEnv } from "../../src/envs/smac/Env.ts"
 import { BUILTIN_MAPS } from "../../src/envs/smac/MapSpec.ts"
 import { defaultRecurrentFsvConfig, makeRecurrentFsv } from "../../src/learners/recurrent/fsv.ts"
 import { defaultRecurrentQmixConfig, makeRecurrentQmix } from "../../src/learners/recurrent/qmix.ts"
+import { defaultRecurrentQtranConfig, makeRecurrentQtran } from "../../src/learners/recurrent/qtran.ts"
 import { decodeCheckpoint, encodeCheckpoint } from "../../src/runner/checkpoint.ts"
 import { smacShape } from "../../src/runner/EpisodeRunner.ts"
 import { createTrainer, defaultSmacRunSettings, type TrainOptions } from "../../src/runner/train.ts"
@@ -19,10 +20,11 @@ const small = { agentHidden: 8, batchSize: 4, bufferSize: 6, targetUpdateEpisode
 const settings = { ...defaultSmacRunSettings(900), envs: 4, updatesPerRun: 3, testInterval: 300, testEpisodes: 4, epsilonAnnealSteps: 600, alphaAnnealSteps: 600 }
 const learners = {
   qmix: () => makeRecurrentQmix(shape, { ...defaultRecurrentQmixConfig, ...small, mixingEmbed: 4, hypernetEmbed: 8 }),
-  fsv: () => makeRecurrentFsv(shape, { ...defaultRecurrentFsvConfig, ...small, lambdaHidden: 8, lambdaEmbed: 4, heads: 2, keyDim: 4 })
+  fsv: () => makeRecurrentFsv(shape, { ...defaultRecurrentFsvConfig, ...small, lambdaHidden: 8, lambdaEmbed: 4, heads: 2, keyDim: 4 }),
+  qtran: () => makeRecurrentQtran(shape, { ...defaultRecurrentQtranConfig, ...small, mixingEmbed: 8 })
 }
 
-describe.each(["qmix", "fsv"] as const)("%s training run", (algo) => {
+describe.each(["qmix", "fsv", "qtran"] as const)("%s training run", (algo) => {
   const options = (): TrainOptions => ({ map, learner: learners[algo](), settings, rootSeed: 5, seed: 1 })
 
   it("resumed from a checkpoint ends with the same bytes as an uninterrupted run", () => {
