@@ -2,7 +2,9 @@
  * `npm run bench -- smac`: SMAC-lite agent-steps per second per map, random valid actions, one
  * core. Each step does what a runner does: every agent's mask (the random policy reads it), every
  * agent's observation and the state into reused buffers, then `step`. Median of 5 repeats of
- * ~0.6 s each after a warm-up. Options: `--repeats N`, `--seconds S`.
+ * ~0.6 s each after a warm-up. Options: `--repeats N`, `--seconds S`, `--cpu` (divide by the
+ * process's CPU time instead of wall time: steadier on a machine shared with other jobs, where a
+ * wall-clock rate also counts the time the process waited for a core).
  */
 import { makeEnv } from "../src/envs/smac/Env.ts"
 import { BUILTIN_MAP_NAMES, BUILTIN_MAPS } from "../src/envs/smac/MapSpec.ts"
@@ -10,10 +12,14 @@ import { randomActions } from "../src/envs/smac/policies.ts"
 import { stream, streamState } from "../src/rng/Rng.ts"
 import { flag, median } from "./_util.ts"
 
+/** CPU seconds (user + system) this process has used. */
+const cpuSeconds = (): number => {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1e6
+}
 
-
-/** Agent-steps per second over `seconds` of random play on `mapName`. */
-const measure = (mapName: keyof typeof BUILTIN_MAPS, seconds: number, seed: number): number => {
+/** Agent-steps per second (wall, or CPU with `cpu`) over `seconds` of random play on `mapName`. */
+const measure = (mapName: keyof typeof BUILTIN_MAPS, seconds: number, seed: number, cpu = false): number => {
   const env = makeEnv(BUILTIN_MAPS[mapName])
   const { nAgents, obsSize, stateSize } = env.info
   const policy = stream(seed, ["bench", "smac", mapName, "policy"])
@@ -24,6 +30,7 @@ const measure = (mapName: keyof typeof BUILTIN_MAPS, seconds: number, seed: numb
   let s = env.reset(streamState(seed, ["bench", "smac", mapName, `episode ${episode}`]))
   let agentSteps = 0
   const start = performance.now()
+  const cpuStart = cpuSeconds()
   const deadline = start + seconds * 1000
   while (performance.now() < deadline) {
     for (let k = 0; k < 64; k++) {
@@ -37,15 +44,16 @@ const measure = (mapName: keyof typeof BUILTIN_MAPS, seconds: number, seed: numb
       }
     }
   }
-  return agentSteps / ((performance.now() - start) / 1000)
+  return agentSteps / (cpu ? cpuSeconds() - cpuStart : (performance.now() - start) / 1000)
 }
 
 export async function run(args: ReadonlyArray<string>): Promise<void> {
   const repeats = Number(flag(args, "repeats") ?? 5)
   const seconds = Number(flag(args, "seconds") ?? 0.6)
+  const cpu = args.includes("--cpu")
   for (const name of BUILTIN_MAP_NAMES) {
     measure(name, 0.3, 0) // warm-up (JIT)
-    const rates = Array.from({ length: repeats }, (_, r) => measure(name, seconds, r + 1))
-    process.stdout.write(`${name.padEnd(9)} ${Math.round(median(rates)).toString().padStart(7)} agent-steps/s\n`)
+    const rates = Array.from({ length: repeats }, (_, r) => measure(name, seconds, r + 1, cpu))
+    process.stdout.write(`${name.padEnd(9)} ${Math.round(median(rates)).toString().padStart(7)} agent-steps/${cpu ? "cpu-s" : "s"}\n`)
   }
 }
