@@ -56,26 +56,35 @@ describe("damage", () => {
     expect(s.hp[2]).toBe(45 - 6)
   })
 
-  it("stalker fires at loops 0, 30, 60: hits land in steps 1, 4 and 8", () => {
+  it("stalker fires at loop 0, then every 30 loops plus a random delay of −1..+2 loops", () => {
     const { env, s } = setup("2s3z")
     keepOnly(s, [0, 7])
     place(s, 0, 10, 16)
     place(s, 7, 16.5, 16) // distance 6.5 ≤ 6 + 0.625 + 0.5: in weapon range from the start
     s.order[0] = ATTACK // (SMAC's action mask stops at 6, so give the order directly)
     s.orderTarget[0] = 7
-    const shieldAfterStep: Array<number> = []
+    s.hp[7] = 1e6 // the zealot outlives the test
+    const hitLoops: Array<number> = []
     const stream = rng()
-    for (let step = 1; step <= 8; step++) {
-      for (let loop = 0; loop < 8; loop++) {
-        s.x[7] = 16.5 // pin the zealot in place
-        s.y[7] = 16
-        s.target[7] = -1
-        tick(env.world, s, stream)
-      }
-      shieldAfterStep.push(s.shield[7]! + s.hp[7]!)
+    for (let loop = 0; loop < 30 * 400; loop++) {
+      s.x[7] = 16.5 // pin the zealot in place
+      s.y[7] = 16
+      s.target[7] = -1
+      s.fired[0] = -1
+      tick(env.world, s, stream)
+      if (s.fired[0] === 7) hitLoops.push(loop)
     }
-    // 13 per hit (zealot is light); zealot regen is delayed 160 loops after each hit
-    expect(shieldAfterStep).toEqual([137, 137, 137, 124, 124, 124, 124, 111])
+    expect(hitLoops[0]).toBe(0)
+    const gaps = hitLoops.slice(1).map((l, i) => l - hitLoops[i]!)
+    // SL 1.34 Faster s → 30 loops; SC2's delay U(−1/16, 2/16) s (smac-spec §1) → −1..+2 whole loops
+    expect(new Set(gaps)).toEqual(new Set([29, 30, 31, 32]))
+    // each of the four delays about equally often (expected n/4 each; 5 standard deviations of slack)
+    const n = gaps.length
+    for (const g of [29, 30, 31, 32]) {
+      expect(Math.abs(gaps.filter((x) => x === g).length - n / 4)).toBeLessThan(5 * Math.sqrt((n * 3) / 16))
+    }
+    // mean period 30 + 0.5, the mean of U(−1, 2)
+    expect(Math.abs(gaps.reduce((a, b) => a + b, 0) / n - 30.5)).toBeLessThan(5 * Math.sqrt(1.25 / n))
   })
 })
 

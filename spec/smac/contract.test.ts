@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest"
 import { makeEnv, N_NON_ATTACK, SHOOT_RANGE } from "../../src/envs/smac/Env.ts"
 import { BUILTIN_MAP_NAMES, BUILTIN_MAPS } from "../../src/envs/smac/MapSpec.ts"
 import { makePolicy, type PolicyName } from "../../src/envs/smac/policies.ts"
+import { WEAPON_DELAY_MAX_LOOPS } from "../../src/envs/smac/units.ts"
 import { stream, streamState } from "../../src/rng/Rng.ts"
 
 const EPISODES: ReadonlyArray<readonly [PolicyName, number]> = [["random", 1], ["random", 2], ["random", 3], ["focus-fire", 4]]
@@ -16,6 +17,8 @@ describe.each(BUILTIN_MAP_NAMES)("contract: %s", (name) => {
   const env = makeEnv(BUILTIN_MAPS[name])
   const { nAgents, nEnemies, nActions, obsSize, stateSize, episodeLimit, maxReward } = env.info
   const w = env.world
+  /** S2 `get_state_size`: per ally hp, cooldown, x, y, [shield], [type bits]. */
+  const allyStateSize = 4 + (w.types.slice(0, nAgents).some((t) => t.shield > 0) ? 1 : 0) + env.map.unitTypeBits
 
   it.each(EPISODES)("%s episode, seed %i", (policyName, seed) => {
     const s = env.reset(streamState(seed, ["spec", "smac", "contract", name]))
@@ -26,7 +29,18 @@ describe.each(BUILTIN_MAP_NAMES)("contract: %s", (name) => {
     while (!terminated) {
       const state = env.state(s)
       expect(state.length).toBe(stateSize)
-      expect(state.every((v) => Number.isFinite(v) && Math.abs(v) <= 1)).toBe(true)
+      // Every feature in [−1, 1], except an ally's cooldown / S2's max: S2 does not clip it, and a
+      // weapon just reset to its period plus SC2's random delay (up to +2 loops) passes S2's max
+      // for marines (14 + 2 > 15) and marauders (24 + 2 > 25).
+      state.forEach((v, i) => {
+        const a = Math.floor(i / allyStateSize)
+        const t = w.types[a]
+        // (+ 1e-6: the feature is a float32, and float32(16/15) > 16/15)
+        const bound = a < nAgents && i % allyStateSize === 1
+          ? Math.max(1, (t!.cooldownLoops + WEAPON_DELAY_MAX_LOOPS) / t!.smacMaxCooldown + 1e-6)
+          : 1
+        expect(Number.isFinite(v) && Math.abs(v) <= bound, `state feature ${i}`).toBe(true)
+      })
       for (let a = 0; a < nAgents; a++) {
         const mask = env.availActions(s, a)
         const o = env.obs(s, a)

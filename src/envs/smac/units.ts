@@ -81,6 +81,18 @@ export const ENERGY_START = 50
 /** MAP `EnergyMax`. */
 export const ENERGY_MAX = 200
 
+/**
+ * Random weapon delay, drawn per attack and added to the weapon period: SC2 randomises every
+ * attack's cooldown. Source: smac-spec §1 (SMAX): "Each shot gets a random cooldown jitter of
+ * U(−1/16, 2/16)" seconds, which SX (`smax_env.py`, `update_agent_health`) calls a "design choice
+ * based on the pysc2 randomness details" (pysc2 `docs/environment.md#determinism-and-randomness`).
+ * At 16 loops per second that is −1 to +2 game loops. We fire on loop boundaries, so we draw the
+ * delay in whole loops, uniformly from {−1, 0, +1, +2}: the same range and the same mean (+0.5
+ * loop) as U(−1, 2). SMAClite has no delay.
+ */
+export const WEAPON_DELAY_MIN_LOOPS = -1
+export const WEAPON_DELAY_MAX_LOOPS = 2
+
 /** Enemies acquire allies within this distance plus the target's radius (SL `minimum_scan_range`). */
 export const ENEMY_SCAN_RANGE = 5
 

@@ -7,7 +7,8 @@
  *   2. preferred velocities from the commands (attack and heal commands walk into range);
  *   3. collision avoidance per plane (`steer`, then `separate`), and the move itself;
  *   4. every living unit acts once, in an order shuffled by the environment's own stream:
- *      cooldowns, shield regen and energy tick, then it fires or heals if it is in range;
+ *      cooldowns, shield regen and energy tick, then it fires or heals if it is in range; each
+ *      attack resets the weapon to its period plus a random delay of −1..+2 loops (SC2's);
  *   5. units at 0 hp die.
  * All state lives in the `EnvState` passed in; `World` is the map's read-only unit table.
  */
@@ -25,6 +26,8 @@ import {
   SHIELD_REGEN_DELAY_LOOPS,
   SHIELD_REGEN_PER_LOOP,
   UNIT_TYPES,
+  WEAPON_DELAY_MAX_LOOPS,
+  WEAPON_DELAY_MIN_LOOPS,
   type UnitType
 } from "./units.ts"
 
@@ -102,7 +105,7 @@ export interface EnvState {
   readonly fired: Int16Array
   /** Previous joint action, −1 before the first step. [N] */
   readonly lastAction: Int32Array
-  /** The environment's own random stream (acting order). */
+  /** The environment's own random stream (acting order, weapon delays). */
   rng: RngState
   steps: number
   terminated: boolean
@@ -500,8 +503,8 @@ export const heal = (w: World, s: EnvState, u: number, t: number): void => {
   if (amount > 0) s.fired[u] = t
 }
 
-/** Step 4 for one unit (SL `game_step` after the move). */
-const act = (w: World, s: EnvState, u: number): void => {
+/** Step 4 for one unit (SL `game_step` after the move). Each attack draws its random weapon delay from `stream`. */
+const act = (w: World, s: EnvState, u: number, stream: Stream): void => {
   const type = w.types[u]!
   if (s.cooldown[u]! > 0) s.cooldown[u] = s.cooldown[u]! - 1
   if (type.shield > 0) {
@@ -517,12 +520,14 @@ const act = (w: World, s: EnvState, u: number): void => {
   const t = s.target[u]!
   if (type.healer) heal(w, s, u, t)
   else if (s.cooldown[u] === 0 && s.hp[t]! > 0) {
-    s.cooldown[u] = type.cooldownLoops
+    // Weapon period plus SC2's random delay of −1..+2 loops (units.ts; smac-spec §1, SMAX).
+    const delay = WEAPON_DELAY_MIN_LOOPS + stream.int(WEAPON_DELAY_MAX_LOOPS - WEAPON_DELAY_MIN_LOOPS + 1)
+    s.cooldown[u] = type.cooldownLoops + delay
     attack(w, s, u, t)
   }
 }
 
-/** One game loop. `stream` is the environment's own stream (acting order). */
+/** One game loop. `stream` is the environment's own stream (acting order, weapon delays). */
 export const tick = (w: World, s: EnvState, stream: Stream): void => {
   updateTargets(w, s)
   prepareVelocities(w, s)
@@ -540,7 +545,7 @@ export const tick = (w: World, s: EnvState, stream: Stream): void => {
   }
   for (let i = 0; i < living; i++) {
     const u = s.actOrder[i]!
-    if (s.hp[u]! > 0) act(w, s, u)
+    if (s.hp[u]! > 0) act(w, s, u, stream)
   }
   // Step 5: deaths.
   for (let u = 0; u < w.nUnits; u++) {
