@@ -119,6 +119,6 @@ export const matrixEvaluateStage = defineStage({
         runs,
         mixing
       }
-      return { [EVALUATION]: JSON.stringify(Schema.encodeSync(EvaluationFile)(evaluation), null, 2) + "\n" }
+      return { [EVALUATION]: JSON.stringify(evaluation, null, 2) + "\n" }
     })
 })

@@ -60,7 +60,7 @@ export const MatrixTrainConfig = Schema.Struct({
 }).check(Schema.makeFilter((c) => gameAndSeedIssues(c)))
 export type MatrixTrainConfig = typeof MatrixTrainConfig.Type
 
-/** `algo`'s entry of `learners`, with α0 for FSV. */
+/** `algo`'s entry of `learners`; FSV with `alpha0` (0.01, the paper's best, when null). */
 export const learnerOf = (algo: Algo, alpha0: number | null, learners: LearnerConfigs): MatrixLearner => {
   switch (algo) {
     case "fsv":

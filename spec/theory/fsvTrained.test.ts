@@ -5,6 +5,7 @@
  * Theorem 2 says λ > 0 is enough for IGM; the same trained mixer with one agent's λ negated,
  * and the issue's Q_1 + Q_2 − 2·Q_1·Q_2, must be rejected with a counterexample.
  */
+import * as tf from "@tensorflow/tfjs"
 import { beforeAll, describe, expect, it } from "vitest"
 import { argmaxJoint, individualArgmax, jointActions, jointTable } from "../../src/core/factorization.ts"
 import { nonMonotonicGame } from "../../src/envs/matrix.ts"
@@ -26,7 +27,9 @@ let results: Array<SliceResult> = []
 beforeAll(async () => {
   await useWasm()
   const trainer = createTrainer({ game, learner, slices, rootSeed: 0, label: ["spec", "fsv trained igm"], steps })
+  const tensors = tf.memory().numTensors
   initial = fsvMixingOf({ game, learner, slices, parameters: trainer.parameters().slice(), step: 0 })
+  expect(tf.memory().numTensors, "fsvMixingOf leaves no tensor behind").toBe(tensors)
   trainer.run(steps)
   trained = fsvMixingOf({ game, learner, slices, parameters: trainer.parameters(), step: steps })
   results = trainer.results()

@@ -4,11 +4,11 @@
  * (`fsvMixer`, `checkIgm` in src/theory) can run on the function training produced.
  */
 import * as tf from "@tensorflow/tfjs"
-import { jointActions } from "../../core/factorization.ts"
+import { jointCount } from "../../core/factorization.ts"
 import type { MatrixGame } from "../../envs/matrix.ts"
 import type { FsvMixing } from "../../theory/fsvMixer.ts"
 import { alphaAt, type FsvLearner } from "./fsv.ts"
-import { gameShape, gameTensors, type Slice } from "./train.ts"
+import { everyJointAction, gameShape, gameTensors, type Slice } from "./train.ts"
 
 /**
  * Each replica's mixing at `step` (α of the anneal at that step). `parameters` is [S · P] in
@@ -22,19 +22,16 @@ export const fsvMixingOf = (options: {
   readonly step: number
 }): Array<FsvMixing> => {
   const { game, learner, slices, parameters, step } = options
-  const { agents: N, actions: A } = gameShape(game)
+  const N = gameShape(game).agents
   const S = slices.length
   const { layout } = learner
   if (parameters.length !== S * layout.size) {
     throw new RangeError(`${parameters.length} parameters for ${S} replicas of ${layout.size}`)
   }
   if (slices.some((sl) => sl.alpha0 === null)) throw new RangeError("fsvMixingOf: every FSV replica needs its α0")
-  const joint = jointActions(game.actionCounts)
-  const J = joint.length
-  const hot = new Float32Array(S * J * N * A)
-  for (let s = 0; s < S; s++) joint.forEach((u, j) => u.forEach((a, i) => (hot[((s * J + j) * N + i) * A + a] = 1)))
+  const J = jointCount(game.actionCounts)
   const out = tf.tidy(() => {
-    const m = learner.mixing(layout.named(layout.tensors(parameters, S)), gameTensors(game, S), tf.tensor4d(hot, [S, J, N, A]), step)
+    const m = learner.mixing(layout.named(layout.tensors(parameters, S)), gameTensors(game, S), everyJointAction(game, S), step)
     return [m.lambda, m.w, m.b] // [S, J, N], [S, 1, N], [S, 1]
   })
   const [lambda, w, b] = out.map((t) => t.dataSync())

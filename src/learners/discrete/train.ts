@@ -15,7 +15,7 @@
  * tensors (released on success, failure and interruption), in this thread or a worker.
  */
 import * as tf from "@tensorflow/tfjs"
-import { argmax, jointActions, jointIndex } from "../../core/factorization.ts"
+import { argmax, jointActions, jointCount, jointIndex } from "../../core/factorization.ts"
 import { isOptimal, type MatrixGame, observation, stateFeatures } from "../../envs/matrix.ts"
 import { rmspropStep } from "../../nn/rmsprop.ts"
 import { UNAVAILABLE } from "../../nn/softValue.ts"
@@ -151,6 +151,14 @@ const oneHotRows = (joint: ReadonlyArray<ReadonlyArray<number>>, A: number, rows
   return hot
 }
 
+/** Every joint action of `game` once per replica, in joint-index order, as one-hots: [S, J, N, A]. */
+export const everyJointAction = (game: MatrixGame, S: number): tf.Tensor4D => {
+  const { agents: N, actions: A } = gameShape(game)
+  const joint = jointActions(game.actionCounts)
+  const J = joint.length
+  return tf.tensor4d(oneHotRows(joint, A, Array.from({ length: S * J }, (_, r) => r % J)), [S, J, N, A])
+}
+
 /**
  * What replicas' parameters give at `step` (α of FSV's anneal): Q_i, Q_tot of every joint
  * action, each agent's greedy action and the error against the payoff. `parameters` is
@@ -171,12 +179,10 @@ export const evaluateParameters = (options: {
   if (parameters.length !== S * layout.size) {
     throw new RangeError(`${parameters.length} parameters for ${S} replicas of ${layout.size}`)
   }
-  const joint = jointActions(game.actionCounts)
-  const J = joint.length
+  const J = jointCount(game.actionCounts)
   const ev = tf.tidy(() => {
-    const tensors = gameTensors(game, S)
-    const actions = tf.tensor4d(oneHotRows(joint, A, Array.from({ length: S * J }, (_, r) => r % J)), [S, J, N, A]) // [S, J, N, A]
-    const { agentQ, qTot } = learner.evaluate(layout.named(layout.tensors(parameters, S)), tensors, actions, step)
+    const actions = everyJointAction(game, S) // [S, J, N, A]
+    const { agentQ, qTot } = learner.evaluate(layout.named(layout.tensors(parameters, S)), gameTensors(game, S), actions, step)
     return [agentQ, qTot] // [S, N, A], [S, J]
   })
   const [q, qTot] = ev.map((t) => t.dataSync())
@@ -225,11 +231,9 @@ export const createTrainer = (options: TrainOptions): Trainer => {
   const joint = jointActions(game.actionCounts)
   const J = joint.length
   const oneHotOf = (rows: ReadonlyArray<number>): Float32Array => oneHotRows(joint, A, rows)
-  /** Every joint action once per replica: [S · J] joint-action indices. */
-  const everyJointAction = Array.from({ length: S * J }, (_, r) => r % J)
   // Rows of the loss (see `Batch`): every joint action with its share of the batch when J ≤ B.
   const table = (options.rows ?? "auto") === "auto" && J <= B
-  const tableActions = table ? tf.tensor4d(oneHotOf(everyJointAction), [S, J, N, A]) : undefined // [S, J, N, A]
+  const tableActions = table ? everyJointAction(game, S) : undefined // [S, J, N, A]
   const tableReward = table ? tf.tensor2d(Array.from({ length: S }, () => [...game.flat]), [S, J]) : undefined // [S, J]
   const sampleWeight = table ? undefined : tf.fill([S, B], 1 / B) // [S, B]
 
