@@ -17,10 +17,10 @@ import { createTrainer, defaultSmacRunSettings, type TrainOptions } from "../../
 const map = BUILTIN_MAPS["3m"]
 const shape = smacShape(makeEnv(map))
 const small = { agentHidden: 8, batchSize: 4, bufferSize: 6, targetUpdateEpisodes: 8 }
-const settings = { ...defaultSmacRunSettings(900), envs: 4, updatesPerRun: 3, testInterval: 300, testEpisodes: 4, epsilonAnnealSteps: 600, alphaAnnealSteps: 600 }
+const settings = { ...defaultSmacRunSettings(900), envs: 4, updatesPerRun: 3, testInterval: 300, testEpisodes: 4, epsilonAnnealSteps: 600 }
 const learners = {
   qmix: () => makeRecurrentQmix(shape, { ...defaultRecurrentQmixConfig, ...small, mixingEmbed: 4, hypernetEmbed: 8 }),
-  fsv: () => makeRecurrentFsv(shape, { ...defaultRecurrentFsvConfig, ...small, lambdaHidden: 8, lambdaEmbed: 4, heads: 2, keyDim: 4 }),
+  fsv: () => makeRecurrentFsv(shape, { ...defaultRecurrentFsvConfig, ...small, alphaAnnealSteps: 600, lambdaHidden: 8, lambdaEmbed: 4, heads: 2, keyDim: 4 }),
   qtran: () => makeRecurrentQtran(shape, { ...defaultRecurrentQtranConfig, ...small, mixingEmbed: 8 })
 }
 

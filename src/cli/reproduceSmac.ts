@@ -5,7 +5,7 @@
  * win-rate figure per map, print the report.
  *
  * `--config FILE` is JSON merged over the defaults (objects key by key, anything else
- * replaced), e.g. `{"run": {"alphaStart": 0.1}, "learners": {"qmix": {"lr": 0.001}}}`; then
+ * replaced), e.g. `{"run": {"envs": 4}, "learners": {"fsv": {"alphaStart": 0.1}}}`; then
  * `--maps`, `--algos` and `--seeds` apply. The result is decoded by the stage's Schema, so a
  * wrong field fails with its path before anything runs.
  */
@@ -58,7 +58,7 @@ export const smacReproduceCommand = Command.make(
     algos: Flag.String("algos").pipe(Flag.withDescription("Comma-separated learners (default qmix,fsv): vdn, qmix, qtran, fsv."), Flag.optional),
     seeds: Flag.String("seeds").pipe(Flag.withDescription("Comma-separated seeds (default 0)."), Flag.optional),
     budget: Flag.String("budget").pipe(Flag.withDescription(`Environment steps per run, or "paper" (${PAPER_BUDGET}). Default ${DEFAULT_BUDGET}.`), Flag.optional),
-    config: Flag.String("config").pipe(Flag.withDescription("A JSON file merged over the default config (e.g. {\"run\": {\"alphaStart\": 0.1}}); --maps/--algos/--seeds apply after it."), Flag.optional),
+    config: Flag.String("config").pipe(Flag.withDescription("A JSON file merged over the default config (e.g. {\"learners\": {\"fsv\": {\"alphaStart\": 0.1}}}); --maps/--algos/--seeds apply after it."), Flag.optional),
     backend: backendFlag,
     store: storeFlag,
     resume: Flag.Boolean("resume").pipe(Flag.withDescription("Continue each run from its last checkpoint in the store."), Flag.withDefault(false)),

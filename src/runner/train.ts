@@ -43,11 +43,7 @@ export const SmacRunSettings = Schema.Struct({
   /** ε-greedy schedule (PyMARL epsilon_start, epsilon_finish, epsilon_anneal_time). */
   epsilonStart: Schema.Number,
   epsilonFinish: Schema.Number,
-  epsilonAnnealSteps: Schema.Int,
-  /** FSV's α schedule: linear from alphaStart to alphaFinish over alphaAnnealSteps (Table 8: 1 → 0.01). */
-  alphaStart: Schema.Number,
-  alphaFinish: Schema.Number,
-  alphaAnnealSteps: Schema.Int
+  epsilonAnnealSteps: Schema.Int
 })
 export type SmacRunSettings = typeof SmacRunSettings.Type
 
@@ -59,10 +55,7 @@ export const defaultSmacRunSettings = (steps: number): SmacRunSettings => ({
   testEpisodes: 32,
   epsilonStart: 1,
   epsilonFinish: 0.05,
-  epsilonAnnealSteps: 50000,
-  alphaStart: 1,
-  alphaFinish: 0.01,
-  alphaAnnealSteps: 50000
+  epsilonAnnealSteps: 50000
 })
 
 /** One evaluation (Section 5.3). */
@@ -198,6 +191,10 @@ export const createTrainer = (options: TrainOptions, resume?: TrainerState): Tra
   let lastTest = resume?.lastTest ?? -Infinity
   const curve: Array<CurvePoint> = [...(resume?.curve ?? [])]
   let updateMillis = 0
+  const { exploration } = learner
+  /** FSV's α at step t (learners that do not use α get 0). */
+  const alphaAt = (t: number): number =>
+    exploration.kind === "energy" ? linearSchedule(exploration.alphaStart, exploration.alphaFinish, exploration.alphaAnnealSteps, t) : 0
 
   let actor: GruAgentCpu | undefined = undefined
   const currentActor = (): GruAgentCpu => {
@@ -209,7 +206,7 @@ export const createTrainer = (options: TrainOptions, resume?: TrainerState): Tra
     const started = performance.now()
     const data = assembleBatch(shape, buffer.sample(replay, B))
     const gumbel = learner.samplesNextActions ? gumbelNoise(learn, data.T * data.B * N * A) : undefined
-    const alpha = linearSchedule(settings.alphaStart, settings.alphaFinish, settings.alphaAnnealSteps, tEnv)
+    const alpha = alphaAt(tEnv)
     learnerUpdate(learner, shape, params, squareAvg, targetTensors, data, alpha, gumbel)
     updates++
     actor = undefined
@@ -243,7 +240,7 @@ export const createTrainer = (options: TrainOptions, resume?: TrainerState): Tra
       return
     }
     const select = learner.exploration.kind === "energy"
-      ? energySelector(A, act, linearSchedule(settings.alphaStart, settings.alphaFinish, settings.alphaAnnealSteps, tEnv))
+      ? energySelector(A, act, alphaAt(tEnv))
       : epsilonGreedySelector(A, act, linearSchedule(settings.epsilonStart, settings.epsilonFinish, settings.epsilonAnnealSteps, tEnv))
     const batch: Array<Episode> = runner.run(currentActor(), select, episodes, settings.envs, envState)
     for (const ep of batch) {

@@ -59,8 +59,11 @@ export interface RecurrentTraining {
 /** How a learner acts while training (testing is always greedy). */
 export type Exploration =
   | { readonly kind: "epsilon-greedy" }
-  /** FSV: u_i ~ π_i ∝ exp((Q_i − V_i)/α) over available actions (Eq. 5). */
-  | { readonly kind: "energy" }
+  /**
+   * FSV: u_i ~ π_i ∝ exp((Q_i − V_i)/α) over available actions (Eq. 5), with α linear from
+   * `alphaStart` to `alphaFinish` over `alphaAnnealSteps` environment steps (Table 8).
+   */
+  | { readonly kind: "energy"; readonly alphaStart: number; readonly alphaFinish: number; readonly alphaAnnealSteps: number }
 
 /** The batch as tensors (time-major, S = 1 folded away where `src/nn` does not need it). */
 export interface SeqBatch {

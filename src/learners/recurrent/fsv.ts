@@ -54,7 +54,11 @@ export const RecurrentFsvConfig = Schema.Struct({
   ...RecurrentTrainingFields,
   ...AttentionLambdaFields,
   /** Where Eq. 33's stop-gradients apply: "eq33", "eq33-strict" or "eq7" (see the file header). */
-  gradients: Schema.Literals(FSV_GRADIENTS)
+  gradients: Schema.Literals(FSV_GRADIENTS),
+  /** α, linear from alphaStart to alphaFinish over alphaAnnealSteps environment steps (Table 8: 1 → 0.01). */
+  alphaStart: Schema.Number,
+  alphaFinish: Schema.Number,
+  alphaAnnealSteps: Schema.Int
 })
 export type RecurrentFsvConfig = typeof RecurrentFsvConfig.Type
 
@@ -62,7 +66,10 @@ export const defaultRecurrentFsvConfig: RecurrentFsvConfig = {
   ...defaultRecurrentTraining,
   ...defaultAttentionLambdaFields,
   lambdaNormalization: "agents",
-  gradients: "eq33"
+  gradients: "eq33",
+  alphaStart: 1,
+  alphaFinish: 0.01,
+  alphaAnnealSteps: 50000
 }
 
 export const makeRecurrentFsv = (shape: SmacShape, config: RecurrentFsvConfig): RecurrentLearner => {
@@ -144,7 +151,7 @@ export const makeRecurrentFsv = (shape: SmacShape, config: RecurrentFsvConfig): 
     algo: "fsv",
     layout,
     training: config,
-    exploration: { kind: "energy" },
+    exploration: { kind: "energy", alphaStart: config.alphaStart, alphaFinish: config.alphaFinish, alphaAnnealSteps: config.alphaAnnealSteps },
     samplesNextActions: true,
     targets: (params, target, batch, ctx) => build(params, target, batch, ctx.alpha, noise(ctx.gumbel)).y,
     loss: (params, target, batch, ctx) => {
