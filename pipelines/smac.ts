@@ -12,8 +12,6 @@
  * last checkpoint and ends with the same bytes as an uninterrupted run.
  */
 import { Context, Effect, Option, Schema } from "effect"
-import * as vega from "vega"
-import * as vegaLite from "vega-lite"
 import { BUILTIN_MAP_NAMES, BUILTIN_MAPS, type BuiltinMapName } from "../src/envs/smac/MapSpec.ts"
 import { makeEnv } from "../src/envs/smac/Env.ts"
 import { RECURRENT_ALGOS, type RecurrentAlgo } from "../src/learners/recurrent/Learner.ts"
@@ -21,6 +19,8 @@ import { buildRecurrentLearner, RecurrentLearnerConfigs, defaultRecurrentLearner
 import { Checkpoints } from "../src/runner/checkpoint.ts"
 import { smacShape } from "../src/runner/EpisodeRunner.ts"
 import { createTrainer, type CurvePoint, defaultSmacRunSettings, SmacRunSettings } from "../src/runner/train.ts"
+import { bandLinesSpec, type BandPoint } from "../src/report/charts.ts"
+import { vegaLiteToSvg } from "../src/report/svg.ts"
 import { codeVersion, defineStage } from "../src/store/Stage.ts"
 import { digestOf } from "../src/store/Canonical.ts"
 
@@ -163,7 +163,7 @@ export const renderReport = (config: SmacConfig, runs: ReadonlyArray<SmacRun>): 
 /** Figure 4's layout for one map: test win rate against steps, mean line per learner, min–max band over seeds. */
 export const winRateFigure = (config: SmacConfig, map: string, runs: ReadonlyArray<SmacRun>): Promise<string> => {
   const grid = config.run.testInterval
-  const rows: Array<{ algo: string; t: number; mean: number; lo: number; hi: number }> = []
+  const points: Array<BandPoint> = []
   for (const algo of config.algos) {
     const byT = new Map<number, Array<number>>()
     for (const r of runs.filter((x) => x.algo === algo && x.map === map)) {
@@ -173,26 +173,11 @@ export const winRateFigure = (config: SmacConfig, map: string, runs: ReadonlyArr
       }
     }
     for (const [t, ws] of [...byT.entries()].sort((a, b) => a[0] - b[0])) {
-      rows.push({ algo, t, mean: mean(ws), lo: Math.min(...ws), hi: Math.max(...ws) })
+      points.push({ series: algo, t, mean: mean(ws), lo: Math.min(...ws), hi: Math.max(...ws) })
     }
   }
-  const spec: vegaLite.TopLevelSpec = {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: `${map}: test win rate`,
-    width: 420,
-    height: 260,
-    data: { values: rows },
-    encoding: {
-      x: { field: "t", type: "quantitative", title: "environment steps" },
-      color: { field: "algo", type: "nominal", title: "learner" }
-    },
-    layer: [
-      { mark: { type: "area", opacity: 0.2 }, encoding: { y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } } },
-      { mark: { type: "line" }, encoding: { y: { field: "mean", type: "quantitative", title: "test win rate", scale: { domain: [0, 1] } } } }
-    ]
-  }
-  const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: "none" })
-  return view.toSVG().finally(() => view.finalize())
+  const text = { title: `${map}: test win rate`, xTitle: "environment steps", yTitle: "test win rate", seriesTitle: "learner" }
+  return vegaLiteToSvg(bandLinesSpec(text, config.algos, points, [0, 1]))
 }
 
 export const smacStage = defineStage({
