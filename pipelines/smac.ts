@@ -142,8 +142,8 @@ export const renderReport = (config: SmacConfig, runs: ReadonlyArray<SmacRun>): 
     `Budget ${config.run.steps} environment steps per run; ${config.run.testEpisodes} greedy test episodes every ${config.run.testInterval} steps; ` +
       `seeds ${config.seeds.join(", ")}; ${config.run.envs} environments side by side, ${config.run.updatesPerRun} update(s) of ${config.learners.qmix.batchSize} episodes per ${config.run.envs} episodes.`,
     "",
-    "| map | learner | final win rate (mean over seeds) | best win rate | first t with win ≥ 0.9 | paper, Figure 4 at 2M steps |",
-    "|---|---|---:|---:|---:|---|"
+    "| map | learner | final win rate (mean over seeds) | best win rate | first t with win ≥ 0.9 | final test return | best test return | paper, Figure 4 at 2M steps |",
+    "|---|---|---:|---:|---:|---:|---:|---|"
   ]
   for (const map of config.maps) {
     for (const algo of config.algos) {
@@ -153,10 +153,18 @@ export const renderReport = (config: SmacConfig, runs: ReadonlyArray<SmacRun>): 
       const bests = mine.map((r) => Math.max(...r.curve.map((p) => p.winRate)))
       const reach = mine.map((r) => r.curve.find((p) => p.winRate >= 0.9)?.t)
       const reached = reach.every((t) => t !== undefined) ? String(Math.max(...(reach as Array<number>))) : "not reached"
-      lines.push(`| ${map} | ${algo} | ${fmt(mean(finals))} | ${fmt(mean(bests))} | ${reached} | ${PAPER_FIGURE_4[map]?.[algo] ?? "not in the paper"} |`)
+      const finalReturns = mine.map((r) => r.curve.at(-1)?.return ?? 0)
+      const bestReturns = mine.map((r) => Math.max(...r.curve.map((p) => p.return)))
+      lines.push(`| ${map} | ${algo} | ${fmt(mean(finals))} | ${fmt(mean(bests))} | ${reached} | ` +
+        `${fmt(mean(finalReturns))} | ${fmt(mean(bestReturns))} | ${PAPER_FIGURE_4[map]?.[algo] ?? "not in the paper"} |`)
     }
   }
-  lines.push("", "Curves: `result.json`, `metrics.jsonl` (one line per evaluation), `win-rate-<map>.svg`.", "")
+  lines.push(
+    "",
+    "Returns are SMAC's (at most 20 per episode). A return rising while the win rate stays at 0 shows a learner dealing more damage before it wins anything.",
+    "Curves: `result.json`, `metrics.jsonl` (one line per evaluation), `win-rate-<map>.svg`.",
+    ""
+  )
   return lines.join("\n")
 }
 

@@ -47,7 +47,12 @@ describe("smac stage", () => {
       const lines = readFileSync(join(ref.dir, "metrics.jsonl"), "utf8").trim().split("\n")
       expect(lines.length).toBe(result.runs.reduce((n: number, r: { curve: Array<unknown> }) => n + r.curve.length, 0))
       expect(readFileSync(join(ref.dir, "win-rate-3m.svg"), "utf8")).toContain("<svg")
-      expect(readFileSync(join(ref.dir, "report.md"), "utf8")).toContain("| 3m | qmix |")
+      const report = readFileSync(join(ref.dir, "report.md"), "utf8")
+      const qmixRow = report.split("\n").find((l) => l.startsWith("| 3m | qmix |"))!
+      const qmixCurve = result.runs.find((r: { algo: string }) => r.algo === "qmix").curve as Array<{ return: number }>
+      const cells = qmixRow.split("|").map((c) => c.trim())
+      expect(Number(cells[6])).toBeCloseTo(qmixCurve.at(-1)!.return, 2) // final test return
+      expect(Number(cells[7])).toBeCloseTo(Math.max(...qmixCurve.map((p) => p.return)), 2) // best test return
     } finally {
       rmSync(root, { recursive: true, force: true })
     }
