@@ -18,7 +18,7 @@ import type { ParamLayout, ParamSpec } from "../../nn/params.ts"
 import { UNAVAILABLE } from "../../nn/softValue.ts"
 import type { EpisodeBatchData } from "../../runner/EpisodeBuffer.ts"
 import { inputDim, type SmacShape } from "../../runner/Episode.ts"
-import { TrainingFields } from "../discrete/Learner.ts"
+import { defaultTraining, TrainingFields, type TrainingSettings } from "../discrete/Learner.ts"
 
 export const RECURRENT_ALGOS = ["vdn", "qmix", "qtran", "fsv"] as const
 export type RecurrentAlgo = (typeof RECURRENT_ALGOS)[number]
@@ -33,25 +33,12 @@ export const RecurrentTrainingFields = {
 }
 
 export const defaultRecurrentTraining = {
-  lr: 5e-4,
-  rmsAlpha: 0.99,
-  rmsEps: 1e-5,
-  gradNormClip: 10,
-  batchSize: 32,
-  bufferSize: 5000,
-  agentHidden: 64,
+  ...defaultTraining,
   gamma: 0.99,
   targetUpdateEpisodes: 200
 } as const
 
-export interface RecurrentTraining {
-  readonly lr: number
-  readonly rmsAlpha: number
-  readonly rmsEps: number
-  readonly gradNormClip: number
-  readonly batchSize: number
-  readonly bufferSize: number
-  readonly agentHidden: number
+export interface RecurrentTraining extends TrainingSettings {
   readonly gamma: number
   readonly targetUpdateEpisodes: number
 }
