@@ -206,7 +206,10 @@ export const smacStage = defineStage({
             const run = yield* trainRun(config, algo, map, seed, {
               resume: checkpointing.resume,
               checkpointEvery: checkpointing.every,
-              onResume: (t) => ctx.progress.log(`smac: ${algo} ${map} seed ${seed}: resuming from its checkpoint at t = ${t}`),
+              onResume: (t) => {
+                task.skip?.(t)
+                ctx.progress.log(`smac: ${algo} ${map} seed ${seed}: resuming from its checkpoint at t = ${t}`)
+              },
               onProgress: (t, win) => task.update(before + t, `${algo} ${map} seed ${seed} · win ${win === undefined ? "–" : fmt(win)}`)
             })
             before += config.run.steps

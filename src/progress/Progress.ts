@@ -10,6 +10,11 @@ export interface ProgressTask {
   readonly update: (done: number, detail?: string) => void
   /** Mark finished (prints a final line). */
   readonly done: (detail?: string) => void
+  /**
+   * `n` more units were done before this process (work resumed from a checkpoint): they count
+   * towards `done` but not towards the rate, so the rate and the time left stay honest.
+   */
+  readonly skip?: (n: number) => void
 }
 
 export interface ProgressShape {
@@ -35,9 +40,10 @@ export const makeStreamProgress = (
     task: (label, total, unit = "steps") => {
       const start = now()
       let last = -Infinity
+      let skipped = 0
       const line = (done: number, detail?: string): string => {
         const elapsed = (now() - start) / 1000
-        const rate = done / Math.max(elapsed, 1e-9)
+        const rate = Math.max(0, done - skipped) / Math.max(elapsed, 1e-9)
         const left = total > done && rate > 0 ? (total - done) / rate : 0
         const pct = total > 0 ? ((100 * done) / total).toFixed(0).padStart(3) : "  ?"
         return `${label} ${pct}% ${done}/${total} ${unit} · ${rate.toFixed(rate < 10 ? 2 : 0)} ${unit}/s · ` +
@@ -52,6 +58,9 @@ export const makeStreamProgress = (
         },
         done: (detail) => {
           out.write(`${out.isTTY ? "\r\x1b[2K" : ""}${line(total, detail)}\n`)
+        },
+        skip: (n) => {
+          skipped += n
         }
       }
     }
