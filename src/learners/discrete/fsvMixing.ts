@@ -5,33 +5,22 @@
  */
 import * as tf from "@tensorflow/tfjs"
 import { jointCount } from "../../core/factorization.ts"
-import type { MatrixGame } from "../../envs/matrix.ts"
 import type { FsvMixing } from "../../theory/fsvMixer.ts"
 import { alphaAt, type FsvLearner } from "./fsv.ts"
-import { everyJointAction, gameShape, gameTensors, type Slice } from "./train.ts"
+import { everyJointAction, gameShape, gameTensors, replicaParameters, type TrainedParameters } from "./train.ts"
 
 /**
  * Each replica's mixing at `step` (α of the anneal at that step). `parameters` is [S · P] in
  * `ParamLayout` order, as `Trainer.parameters()` holds them. Leaves no tensor behind.
  */
-export const fsvMixingOf = (options: {
-  readonly game: MatrixGame
-  readonly learner: FsvLearner
-  readonly slices: ReadonlyArray<Slice>
-  readonly parameters: Float32Array
-  readonly step: number
-}): Array<FsvMixing> => {
-  const { game, learner, slices, parameters, step } = options
+export const fsvMixingOf = (options: TrainedParameters<FsvLearner>): Array<FsvMixing> => {
+  const { game, learner, slices, step } = options
   const N = gameShape(game).agents
   const S = slices.length
-  const { layout } = learner
-  if (parameters.length !== S * layout.size) {
-    throw new RangeError(`${parameters.length} parameters for ${S} replicas of ${layout.size}`)
-  }
   if (slices.some((sl) => sl.alpha0 === null)) throw new RangeError("fsvMixingOf: every FSV replica needs its α0")
   const J = jointCount(game.actionCounts)
   const out = tf.tidy(() => {
-    const m = learner.mixing(layout.named(layout.tensors(parameters, S)), gameTensors(game, S), everyJointAction(game, S), step)
+    const m = learner.mixing(replicaParameters(options), gameTensors(game, S), everyJointAction(game, S), step)
     return [m.lambda, m.w, m.b] // [S, J, N], [S, 1, N], [S, 1]
   })
   const [lambda, w, b] = out.map((t) => t.dataSync())

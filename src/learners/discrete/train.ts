@@ -17,6 +17,7 @@
 import * as tf from "@tensorflow/tfjs"
 import { argmax, jointActions, jointCount, jointIndex } from "../../core/factorization.ts"
 import { isOptimal, type MatrixGame, observation, stateFeatures } from "../../envs/matrix.ts"
+import type { ParamLayout } from "../../nn/params.ts"
 import { rmspropStep } from "../../nn/rmsprop.ts"
 import { UNAVAILABLE } from "../../nn/softValue.ts"
 import { stream, type Stream } from "../../rng/Rng.ts"
@@ -159,30 +160,40 @@ export const everyJointAction = (game: MatrixGame, S: number): tf.Tensor4D => {
   return tf.tensor4d(oneHotRows(joint, A, Array.from({ length: S * J }, (_, r) => r % J)), [S, J, N, A])
 }
 
+/** Trained replicas' parameters [S · P] in `ParamLayout` order, with what they were trained on. */
+export interface TrainedParameters<L extends { readonly layout: ParamLayout }> {
+  readonly game: MatrixGame
+  readonly learner: L
+  readonly slices: ReadonlyArray<Slice>
+  readonly parameters: Float32Array
+  readonly step: number
+}
+
+/** The replicas' parameters as named tensors, after checking their count. Call inside tf.tidy. */
+export const replicaParameters = (
+  { learner: { layout }, slices, parameters }: TrainedParameters<{ readonly layout: ParamLayout }>
+): Record<string, tf.Tensor> => {
+  const S = slices.length
+  if (parameters.length !== S * layout.size) {
+    throw new RangeError(`${parameters.length} parameters for ${S} replicas of ${layout.size}`)
+  }
+  return layout.named(layout.tensors(parameters, S))
+}
+
 /**
  * What replicas' parameters give at `step` (α of FSV's anneal): Q_i, Q_tot of every joint
  * action, each agent's greedy action and the error against the payoff. `parameters` is
  * [S · P] in `ParamLayout` order, as `Trainer.parameters()` holds them. Synchronous tensor
  * code that leaves no tensor behind.
  */
-export const evaluateParameters = (options: {
-  readonly game: MatrixGame
-  readonly learner: DiscreteLearner
-  readonly slices: ReadonlyArray<Slice>
-  readonly parameters: Float32Array
-  readonly step: number
-}): Array<SliceResult> => {
-  const { game, learner, slices, parameters, step } = options
+export const evaluateParameters = (options: TrainedParameters<DiscreteLearner>): Array<SliceResult> => {
+  const { game, learner, slices, step } = options
   const { agents: N, actions: A } = gameShape(game)
   const S = slices.length
-  const { layout } = learner
-  if (parameters.length !== S * layout.size) {
-    throw new RangeError(`${parameters.length} parameters for ${S} replicas of ${layout.size}`)
-  }
   const J = jointCount(game.actionCounts)
   const ev = tf.tidy(() => {
     const actions = everyJointAction(game, S) // [S, J, N, A]
-    const { agentQ, qTot } = learner.evaluate(layout.named(layout.tensors(parameters, S)), gameTensors(game, S), actions, step)
+    const { agentQ, qTot } = learner.evaluate(replicaParameters(options), gameTensors(game, S), actions, step)
     return [agentQ, qTot] // [S, N, A], [S, J]
   })
   const [q, qTot] = ev.map((t) => t.dataSync())
