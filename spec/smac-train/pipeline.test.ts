@@ -9,7 +9,7 @@ import { Effect, Layer } from "effect"
 import { describe, expect, it } from "vitest"
 import { defaultSmacConfig, PAPER_BUDGET, SmacCheckpointing, smacStage } from "../../pipelines/smac.ts"
 import { Backend } from "../../src/backend/Backend.ts"
-import { parseBudget } from "../../src/cli/reproduceSmac.ts"
+import { parseBudget, resolveBudget } from "../../src/cli/reproduceSmac.ts"
 import { Progress } from "../../src/progress/Progress.ts"
 import { Checkpoints } from "../../src/runner/checkpoint.ts"
 import { ArtifactStore } from "../../src/store/ArtifactStore.ts"
@@ -93,5 +93,13 @@ describe("smac stage", () => {
     expect(await Effect.runPromise(parseBudget("5000"))).toBe(5000)
     const bad = await Effect.runPromise(Effect.flip(parseBudget("-3")))
     expect(bad._tag).toBe("BadBudget")
+  })
+
+  it("defaults the budget per map: 3m's 200k alone, 2s3z's 400k once 2s3z is in the list", async () => {
+    expect(await Effect.runPromise(resolveBudget(undefined, ["3m"]))).toBe(200_000)
+    expect(await Effect.runPromise(resolveBudget(undefined, ["2s3z"]))).toBe(400_000)
+    expect(await Effect.runPromise(resolveBudget(undefined, ["3m", "2s3z"]))).toBe(400_000)
+    expect(await Effect.runPromise(resolveBudget("5000", ["2s3z"]))).toBe(5000)
+    expect(await Effect.runPromise(resolveBudget(undefined, ["nowhere"]))).toBe(200_000) // the map error comes from decoding
   })
 })

@@ -11,7 +11,8 @@
  */
 import { Console, Effect, Layer, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
-import { CHECKPOINT_EVERY, DEFAULT_BUDGET, defaultSmacConfig, PAPER_BUDGET, SmacCheckpointing, smacStage } from "../../pipelines/smac.ts"
+import { CHECKPOINT_EVERY, DEFAULT_BUDGETS, defaultBudget, defaultSmacConfig, PAPER_BUDGET, SmacCheckpointing, smacStage } from "../../pipelines/smac.ts"
+import { BUILTIN_MAP_NAMES, type BuiltinMapName } from "../envs/smac/MapSpec.ts"
 import { Backend } from "../backend/Backend.ts"
 import { Progress } from "../progress/Progress.ts"
 import { Checkpoints } from "../runner/checkpoint.ts"
@@ -23,7 +24,7 @@ import { readJson } from "./smac.ts"
 /** `--budget` is neither a positive whole number of steps nor "paper". */
 export class BadBudget extends Schema.TaggedError<BadBudget>()("BadBudget", { given: Schema.String }) {
   override get message(): string {
-    return `--budget ${this.given}: give environment steps per run as a positive whole number (default ${DEFAULT_BUDGET}) or "paper" (${PAPER_BUDGET}).`
+    return `--budget ${this.given}: give environment steps per run as a positive whole number or "paper" (${PAPER_BUDGET}); without --budget, each map's default (${budgetTable}).`
   }
 }
 
@@ -34,7 +35,19 @@ export class BadCheckpointInterval extends Schema.TaggedError<BadCheckpointInter
   }
 }
 
+const budgetTable = Object.entries(DEFAULT_BUDGETS).map(([m, n]) => `${m} ${n}`).join(", ")
+
 const list = (s: string): Array<string> => s.split(",").map((x) => x.trim()).filter((x) => x.length > 0)
+
+/**
+ * Steps per run: `--budget` when given, else the largest default budget among the maps
+ * (unknown map names are left for the config's decoding to report).
+ */
+export const resolveBudget = (given: string | undefined, maps: ReadonlyArray<string>): Effect.Effect<number, BadBudget> => {
+  if (given !== undefined) return parseBudget(given)
+  const known = maps.filter((m): m is BuiltinMapName => (BUILTIN_MAP_NAMES as ReadonlyArray<string>).includes(m))
+  return Effect.succeed(defaultBudget(known.length > 0 ? known : ["3m"]))
+}
 
 export const parseBudget = (given: string): Effect.Effect<number, BadBudget> => {
   if (given === "paper") return Effect.succeed(PAPER_BUDGET)
@@ -57,7 +70,7 @@ export const smacReproduceCommand = Command.make(
     maps: Flag.String("maps").pipe(Flag.withDescription("Comma-separated maps (default 3m): 3m, 8m, 5m_vs_6m, 2s3z, 3s_vs_5z, MMM2."), Flag.optional),
     algos: Flag.String("algos").pipe(Flag.withDescription("Comma-separated learners (default qmix,fsv): vdn, qmix, qtran, fsv."), Flag.optional),
     seeds: Flag.String("seeds").pipe(Flag.withDescription("Comma-separated seeds (default 0)."), Flag.optional),
-    budget: Flag.String("budget").pipe(Flag.withDescription(`Environment steps per run, or "paper" (${PAPER_BUDGET}). Default ${DEFAULT_BUDGET}.`), Flag.optional),
+    budget: Flag.String("budget").pipe(Flag.withDescription(`Environment steps per run, or "paper" (${PAPER_BUDGET}). Default per map: ${budgetTable} (the largest among --maps).`), Flag.optional),
     config: Flag.String("config").pipe(Flag.withDescription("A JSON file merged over the default config (e.g. {\"learners\": {\"fsv\": {\"alphaStart\": 0.1}}}); --maps/--algos/--seeds apply after it."), Flag.optional),
     backend: backendFlag,
     store: storeFlag,
@@ -69,12 +82,17 @@ export const smacReproduceCommand = Command.make(
   },
   ({ maps, algos, seeds, budget, config: configFile, backend, store, resume, checkpointEvery }) =>
     Effect.gen(function*() {
-      const steps = yield* parseBudget(Option.getOrElse(budget, () => String(DEFAULT_BUDGET)))
       const fromFile = Option.isSome(configFile) ? yield* readJson(configFile.value) : {}
+      const fileMaps = (fromFile as { maps?: unknown }).maps
+      const chosenMaps = Option.match(maps, {
+        onNone: () => (Array.isArray(fileMaps) ? fileMaps.map(String) : defaultSmacConfig(1).maps),
+        onSome: list
+      })
+      const steps = yield* resolveBudget(Option.getOrUndefined(budget), chosenMaps)
       const defaults = mergeJson(defaultSmacConfig(steps), fromFile) as ReturnType<typeof defaultSmacConfig>
       const config = yield* decodeConfig(smacStage, {
         ...defaults,
-        maps: Option.match(maps, { onNone: () => defaults.maps, onSome: list }),
+        maps: Option.match(maps, { onNone: () => defaults.maps, onSome: () => chosenMaps }),
         algos: Option.match(algos, { onNone: () => defaults.algos, onSome: list }),
         seeds: Option.match(seeds, { onNone: () => defaults.seeds, onSome: (s) => list(s).map(Number) })
       }, Option.isSome(configFile) ? `${configFile.value} with --maps/--algos/--seeds` : "--maps/--algos/--seeds")
