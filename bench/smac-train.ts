@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- smac-train [--maps 3m,2s3z] [--algos vdn,qmix,qtran,fsv] [--seconds S] [--updates N]`
+ * `npm run bench -- smac-train [--maps 3m,2s3z] [--algos vdn,qmix,qtran,fsv] [--seconds S] [--updates N] [--split K]`
  *
  * 1. Milliseconds per learner update on PyMARL2's comparison shape (2s3z: 5 agents, obs 80,
  *    state 120, 11 actions, batch of 32 episodes of 121 steps, GRU 64), median of N updates
@@ -8,9 +8,14 @@
  * 2. Environment steps per second of training (acting + learning, default settings of
  *    `fsv reproduce smac`) per map and learner, over S seconds after the buffer holds a batch.
  *
+ * 3. With `--split K`: K worker threads, each with its own wasm backend, run a full update on
+ *    B/K episodes at the same time; the wall time per round bounds from below what splitting one
+ *    update across K threads could reach (the gradient exchange, about 200 KB, is left out).
+ *
  * The machine is shared: the figures move with the load average, printed alongside.
  */
 import { loadavg } from "node:os"
+import { Worker } from "node:worker_threads"
 import * as tf from "@tensorflow/tfjs"
 import "@tensorflow/tfjs-backend-wasm"
 import { defaultSmacConfig } from "../pipelines/smac.ts"
@@ -19,35 +24,35 @@ import { BUILTIN_MAPS, type BuiltinMapName } from "../src/envs/smac/MapSpec.ts"
 import { RECURRENT_ALGOS, type RecurrentAlgo } from "../src/learners/recurrent/Learner.ts"
 import { buildRecurrentLearner, defaultRecurrentLearnerConfigs } from "../src/learners/recurrent/registry.ts"
 import { stream } from "../src/rng/Rng.ts"
-import { inputDim, type SmacShape } from "../src/runner/Episode.ts"
-import type { EpisodeBatchData } from "../src/runner/EpisodeBuffer.ts"
+import { inputDim } from "../src/runner/Episode.ts"
 import { smacShape } from "../src/runner/EpisodeRunner.ts"
 import { createTrainer, gumbelNoise, learnerUpdate } from "../src/runner/train.ts"
+import { syntheticBatch } from "./_smacBatch.ts"
 import { flag, median } from "./_util.ts"
 
 
-/** A full batch of B episodes of T steps with random features (no padding). */
-const syntheticBatch = (shape: SmacShape, T: number, B: number): EpisodeBatchData => {
-  const rng = stream(0, ["bench", "smac-train", "batch"])
-  const { agents: N, actions: A, stateDim } = shape
-  const f = (n: number) => Float32Array.from({ length: n }, () => rng.float())
-  const avail = Uint8Array.from({ length: (T + 1) * B * N * A }, () => (rng.float() < 0.7 ? 1 : 0))
-  for (let k = 0; k < avail.length; k += A) avail[k + 1] = 1 // stop always available
-  const actions = new Int32Array(T * B * N)
-  for (let k = 0; k < actions.length; k++) {
-    const o = k * A
-    do actions[k] = rng.int(A)
-    while (avail[o + actions[k]!] === 0)
-  }
-  return {
-    T, B,
-    inputs: f((T + 1) * B * N * inputDim(shape)),
-    state: f((T + 1) * B * stateDim),
-    avail,
-    actions,
-    reward: f(T * B),
-    terminated: new Float32Array(T * B),
-    mask: new Float32Array(T * B).fill(1)
+/** Section 3: K workers, B/K episodes each, updating at once; median wall time per round. */
+const splitBound = async (algos: ReadonlyArray<RecurrentAlgo>, K: number, n: number, load: () => string): Promise<void> => {
+  process.stdout.write(`split across ${K} worker threads, 32/${K} episodes each, all updating at once (a lower bound for one update split ${K} ways):\n`)
+  for (const algo of algos) {
+    const workers = Array.from({ length: K }, (_, index) =>
+      new Worker(new URL("./_smacSplitWorker.ts", import.meta.url), { workerData: { algo, episodes: 32 / K, index } }))
+    const next = (w: Worker) => new Promise<void>((resolve, reject) => {
+      w.once("message", () => resolve())
+      w.once("error", reject)
+    })
+    await Promise.all(workers.map(next)) // ready
+    const times: Array<number> = []
+    for (let k = 0; k < n + 2; k++) {
+      const t0 = performance.now()
+      const rounds = workers.map(next)
+      for (const w of workers) w.postMessage("go")
+      await Promise.all(rounds)
+      if (k >= 2) times.push(performance.now() - t0)
+    }
+    for (const w of workers) w.postMessage("stop")
+    await Promise.all(workers.map((w) => new Promise((resolve) => w.once("exit", resolve))))
+    process.stdout.write(`  ${algo.padEnd(5)} ${median(times).toFixed(0).padStart(5)} ms/round (median of ${n}; load ${load()})\n`)
   }
 }
 
@@ -105,6 +110,10 @@ export async function run(args: ReadonlyArray<string>): Promise<void> {
     tf.dispose(target)
     process.stdout.write(`  ${algo.padEnd(5)} ${median(times).toFixed(0).padStart(5)} ms/update (median of ${n}; load ${load()})\n`)
   }
+
+  const split = Number(flag(args, "split") ?? "0")
+  if (split > 1) await splitBound(algos, split, n, load)
+  if (seconds <= 0) return
 
   process.stdout.write(`training throughput (default settings: ${defaultSmacConfig(1).run.envs} envs, ${defaultSmacConfig(1).run.updatesPerRun} updates per run), ${seconds} s each\n`)
   for (const map of maps) {

@@ -1,0 +1,29 @@
+/** Shared by `smac-train.ts` and its worker: a synthetic batch on the comparison shape. */
+import { stream } from "../src/rng/Rng.ts"
+import { inputDim, type SmacShape } from "../src/runner/Episode.ts"
+import type { EpisodeBatchData } from "../src/runner/EpisodeBuffer.ts"
+
+/** A full batch of B episodes of T steps with random features (no padding); `part` picks the stream. */
+export const syntheticBatch = (shape: SmacShape, T: number, B: number, part = 0): EpisodeBatchData => {
+  const rng = stream(part, ["bench", "smac-train", "batch"])
+  const { agents: N, actions: A, stateDim } = shape
+  const f = (n: number) => Float32Array.from({ length: n }, () => rng.float())
+  const avail = Uint8Array.from({ length: (T + 1) * B * N * A }, () => (rng.float() < 0.7 ? 1 : 0))
+  for (let k = 0; k < avail.length; k += A) avail[k + 1] = 1 // stop always available
+  const actions = new Int32Array(T * B * N)
+  for (let k = 0; k < actions.length; k++) {
+    const o = k * A
+    do actions[k] = rng.int(A)
+    while (avail[o + actions[k]!] === 0)
+  }
+  return {
+    T, B,
+    inputs: f((T + 1) * B * N * inputDim(shape)),
+    state: f((T + 1) * B * stateDim),
+    avail,
+    actions,
+    reward: f(T * B),
+    terminated: new Float32Array(T * B),
+    mask: new Float32Array(T * B).fill(1)
+  }
+}
