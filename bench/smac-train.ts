@@ -38,8 +38,11 @@ const splitBound = async (algos: ReadonlyArray<RecurrentAlgo>, K: number, n: num
     const workers = Array.from({ length: K }, (_, index) =>
       new Worker(new URL("./_smacSplitWorker.ts", import.meta.url), { workerData: { algo, episodes: 32 / K, index } }))
     const next = (w: Worker) => new Promise<void>((resolve, reject) => {
-      w.once("message", () => resolve())
       w.once("error", reject)
+      w.once("message", () => {
+        w.off("error", reject)
+        resolve()
+      })
     })
     await Promise.all(workers.map(next)) // ready
     const times: Array<number> = []
