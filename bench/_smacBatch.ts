@@ -1,7 +1,11 @@
-/** Shared by `smac-train.ts` and its worker: a synthetic batch on the comparison shape. */
+/** Shared by `smac-train.ts` and its worker: a synthetic batch on the comparison shape, and one learner updating on it. */
+import * as tf from "@tensorflow/tfjs"
+import type { RecurrentAlgo } from "../src/learners/recurrent/Learner.ts"
+import { buildRecurrentLearner, defaultRecurrentLearnerConfigs } from "../src/learners/recurrent/registry.ts"
 import { stream } from "../src/rng/Rng.ts"
 import { inputDim, type SmacShape } from "../src/runner/Episode.ts"
 import type { EpisodeBatchData } from "../src/runner/EpisodeBuffer.ts"
+import { gumbelNoise, learnerUpdate } from "../src/runner/train.ts"
 
 /** A full batch of B episodes of T steps with random features (no padding); `part` picks the stream. */
 export const syntheticBatch = (shape: SmacShape, T: number, B: number, part = 0): EpisodeBatchData => {
@@ -25,5 +29,24 @@ export const syntheticBatch = (shape: SmacShape, T: number, B: number, part = 0)
     reward: f(T * B),
     terminated: new Float32Array(T * B),
     mask: new Float32Array(T * B).fill(1)
+  }
+}
+
+/**
+ * A freshly initialised `algo` learner (default config) whose `update()` runs one full update
+ * (forward, backward, RMSProp) on `data`; `part` picks the Gumbel stream. `dispose()` frees its
+ * target network.
+ */
+export const benchUpdater = (algo: RecurrentAlgo, shape: SmacShape, data: EpisodeBatchData, part = 0) => {
+  const learner = buildRecurrentLearner(algo, shape, defaultRecurrentLearnerConfigs)
+  const params = learner.layout.init(stream(0, ["bench", algo]))
+  const squareAvg = new Float32Array(params.length)
+  const target = learner.layout.tensors(params, 1)
+  const gumbel = learner.samplesNextActions
+    ? gumbelNoise(stream(part, ["bench", algo, "gumbel"]), data.T * data.B * shape.agents * shape.actions)
+    : undefined
+  return {
+    update: (): void => learnerUpdate(learner, shape, params, squareAvg, target, data, 0.5, gumbel),
+    dispose: (): void => tf.dispose(target)
   }
 }

@@ -10,31 +10,21 @@ import "@tensorflow/tfjs-backend-wasm"
 import { makeEnv } from "../src/envs/smac/Env.ts"
 import { BUILTIN_MAPS } from "../src/envs/smac/MapSpec.ts"
 import type { RecurrentAlgo } from "../src/learners/recurrent/Learner.ts"
-import { buildRecurrentLearner, defaultRecurrentLearnerConfigs } from "../src/learners/recurrent/registry.ts"
-import { stream } from "../src/rng/Rng.ts"
 import { smacShape } from "../src/runner/EpisodeRunner.ts"
-import { gumbelNoise, learnerUpdate } from "../src/runner/train.ts"
-import { syntheticBatch } from "./_smacBatch.ts"
+import { benchUpdater, syntheticBatch } from "./_smacBatch.ts"
 
 const { algo, episodes, index } = workerData as { algo: RecurrentAlgo; episodes: number; index: number }
 await tf.setBackend("wasm")
 await tf.ready()
 const shape = smacShape(makeEnv(BUILTIN_MAPS["2s3z"]))
-const data = syntheticBatch(shape, 121, episodes, index)
-const learner = buildRecurrentLearner(algo, shape, defaultRecurrentLearnerConfigs)
-const params = learner.layout.init(stream(0, ["bench", algo]))
-const squareAvg = new Float32Array(params.length)
-const target = learner.layout.tensors(params, 1)
-const gumbel = learner.samplesNextActions
-  ? gumbelNoise(stream(index, ["bench", algo, "gumbel"]), data.T * data.B * shape.agents * shape.actions)
-  : undefined
+const updater = benchUpdater(algo, shape, syntheticBatch(shape, 121, episodes, index), index)
 parentPort!.on("message", (m: string) => {
   if (m === "stop") {
-    tf.dispose(target)
+    updater.dispose()
     parentPort!.close()
     return
   }
-  learnerUpdate(learner, shape, params, squareAvg, target, data, 0.5, gumbel)
+  updater.update()
   parentPort!.postMessage("done")
 })
 parentPort!.postMessage("ready")

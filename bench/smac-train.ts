@@ -22,12 +22,11 @@ import { defaultSmacConfig } from "../pipelines/smac.ts"
 import { makeEnv } from "../src/envs/smac/Env.ts"
 import { BUILTIN_MAPS, type BuiltinMapName } from "../src/envs/smac/MapSpec.ts"
 import { RECURRENT_ALGOS, type RecurrentAlgo } from "../src/learners/recurrent/Learner.ts"
-import { buildRecurrentLearner, defaultRecurrentLearnerConfigs } from "../src/learners/recurrent/registry.ts"
-import { stream } from "../src/rng/Rng.ts"
+import { buildRecurrentLearner } from "../src/learners/recurrent/registry.ts"
 import { inputDim } from "../src/runner/Episode.ts"
 import { smacShape } from "../src/runner/EpisodeRunner.ts"
-import { createTrainer, gumbelNoise, learnerUpdate } from "../src/runner/train.ts"
-import { syntheticBatch } from "./_smacBatch.ts"
+import { createTrainer } from "../src/runner/train.ts"
+import { benchUpdater, syntheticBatch } from "./_smacBatch.ts"
 import { flag, median } from "./_util.ts"
 
 
@@ -98,19 +97,14 @@ export async function run(args: ReadonlyArray<string>): Promise<void> {
   process.stdout.write(`update on the 2s3z shape (N ${shape2s3z.agents}, obs ${shape2s3z.obsDim}, state ${shape2s3z.stateDim}, A ${shape2s3z.actions}, B 32, T 121, GRU 64); PyMARL2 QMIX: 227 ms\n`)
   const data = syntheticBatch(shape2s3z, 121, 32)
   for (const algo of algos) {
-    const learner = buildRecurrentLearner(algo, shape2s3z, defaultRecurrentLearnerConfigs)
-    const params = learner.layout.init(stream(0, ["bench", algo]))
-    const squareAvg = new Float32Array(params.length)
-    const target = learner.layout.tensors(params, 1)
-    const g = stream(0, ["bench", algo, "gumbel"])
-    const gumbel = learner.samplesNextActions ? gumbelNoise(g, data.T * data.B * shape2s3z.agents * shape2s3z.actions) : undefined
+    const updater = benchUpdater(algo, shape2s3z, data)
     const times: Array<number> = []
     for (let k = 0; k < n + 2; k++) {
       const t0 = performance.now()
-      learnerUpdate(learner, shape2s3z, params, squareAvg, target, data, 0.5, gumbel)
+      updater.update()
       if (k >= 2) times.push(performance.now() - t0)
     }
-    tf.dispose(target)
+    updater.dispose()
     process.stdout.write(`  ${algo.padEnd(5)} ${median(times).toFixed(0).padStart(5)} ms/update (median of ${n}; load ${load()})\n`)
   }
 
