@@ -46,6 +46,8 @@ export const benchUpdater = (algo: RecurrentAlgo, shape: SmacShape, data: Episod
     ? gumbelNoise(stream(part, ["bench", algo, "gumbel"]), data.T * data.B * shape.agents * shape.actions)
     : undefined
   return {
+    /** The flat parameters, updated in place by `update()`. */
+    params,
     update: (): void => learnerUpdate(learner, shape, params, squareAvg, target, data, 0.5, gumbel),
     dispose: (): void => tf.dispose(target)
   }

@@ -1,5 +1,8 @@
 /**
- * `npm run bench -- smac-train [--maps 3m,2s3z] [--algos vdn,qmix,qtran,fsv] [--seconds S] [--updates N] [--split K]`
+ * `npm run bench -- smac-train [--maps 3m,2s3z] [--algos vdn,qmix,qtran,fsv] [--seconds S] [--updates N] [--threads 1,2] [--split K]`
+ *
+ * Sections 1 and the matMul rate run once per wasm thread count in `--threads` (default: 1 and
+ * one per core), in one process, so the ratio comes from one run; section 2 uses the last.
  *
  * 1. Milliseconds per learner update on PyMARL2's comparison shape (2s3z: 5 agents, obs 80,
  *    state 120, 11 actions, batch of 32 episodes of 121 steps, GRU 64), median of N updates
@@ -17,7 +20,9 @@
 import { loadavg } from "node:os"
 import { Worker } from "node:worker_threads"
 import * as tf from "@tensorflow/tfjs"
-import "@tensorflow/tfjs-backend-wasm"
+import { Effect, Layer } from "effect"
+import { Backend, defaultThreads } from "../src/backend/Backend.ts"
+import { wasmThreadsInUse } from "../src/backend/wasmThreads.ts"
 import { defaultSmacConfig } from "../pipelines/smac.ts"
 import { makeEnv } from "../src/envs/smac/Env.ts"
 import { BUILTIN_MAPS, type BuiltinMapName } from "../src/envs/smac/MapSpec.ts"
@@ -59,8 +64,7 @@ const splitBound = async (algos: ReadonlyArray<RecurrentAlgo>, K: number, n: num
 }
 
 export async function run(args: ReadonlyArray<string>): Promise<void> {
-  await tf.setBackend("wasm")
-  await tf.ready()
+  const threadCounts = (flag(args, "threads") ?? [...new Set([1, defaultThreads()])].join(",")).split(",").map(Number)
   const algos = (flag(args, "algos")?.split(",") ?? [...RECURRENT_ALGOS]) as Array<RecurrentAlgo>
   const maps = (flag(args, "maps") ?? "3m,2s3z").split(",") as Array<BuiltinMapName>
   const seconds = Number((flag(args, "seconds") ?? "60"))
@@ -68,44 +72,48 @@ export async function run(args: ReadonlyArray<string>): Promise<void> {
   const load = () => loadavg()[0]!.toFixed(1)
 
   const shape2s3z = smacShape(makeEnv(BUILTIN_MAPS["2s3z"]))
-  // The floor: how fast this backend multiplies matrices of the agent network's shape, and
-  // how many multiply-adds the GRU agent alone costs per update (forward and backward of the
-  // network, forward of the target network).
-  {
-    const R = 32 * shape2s3z.agents
-    const rows = 122 * R
-    const H = 64
-    const inputs = inputDim(shape2s3z)
-    const a = tf.randomUniform([rows, H], 0, 1, "float32", 1)
-    const b = tf.randomUniform([H, 3 * H], 0, 1, "float32", 2)
-    const times: Array<number> = []
-    for (let k = 0; k < 12; k++) {
-      const t0 = performance.now()
-      tf.tidy(() => void tf.matMul(a, b).dataSync())
-      if (k >= 2) times.push(performance.now() - t0)
-    }
-    tf.dispose([a, b])
-    const gflops = (2 * rows * H * 3 * H) / (median(times) / 1000) / 1e9
-    // fc1, input gates, recurrence, fc2: forward once, backward twice (input and weight
-    // gradients; none for the data), the target network forward once more.
-    const forwardMacs = rows * (inputs * H + H * 3 * H + H * 3 * H + H * shape2s3z.actions)
-    const agentMacs = forwardMacs * (1 + 2 + 1) - rows * inputs * H // no gradient for the inputs
-    const floorMs = (2 * agentMacs) / (gflops * 1e9) * 1000
-    process.stdout.write(`matMul [${rows}, ${H}]·[${H}, ${3 * H}]: ${gflops.toFixed(1)} GFLOP/s (median of 10); ` +
-      `the GRU agent alone is ${(2 * agentMacs / 1e9).toFixed(1)} GFLOP per update, a floor of ${floorMs.toFixed(0)} ms at that rate\n`)
-  }
-  process.stdout.write(`update on the 2s3z shape (N ${shape2s3z.agents}, obs ${shape2s3z.obsDim}, state ${shape2s3z.stateDim}, A ${shape2s3z.actions}, B 32, T 121, GRU 64); PyMARL2 QMIX: 227 ms\n`)
   const data = syntheticBatch(shape2s3z, 121, 32)
-  for (const algo of algos) {
-    const updater = benchUpdater(algo, shape2s3z, data)
-    const times: Array<number> = []
-    for (let k = 0; k < n + 2; k++) {
-      const t0 = performance.now()
-      updater.update()
-      if (k >= 2) times.push(performance.now() - t0)
+  for (const threads of threadCounts) {
+    await Effect.runPromise(Effect.scoped(Layer.build(Backend.layer("wasm", threads))))
+    process.stdout.write(`wasm backend on ${wasmThreadsInUse()} thread(s)\n`)
+    // The floor: how fast this backend multiplies matrices of the agent network's shape, and
+    // how many multiply-adds the GRU agent alone costs per update (forward and backward of the
+    // network, forward of the target network).
+    {
+      const R = 32 * shape2s3z.agents
+      const rows = 122 * R
+      const H = 64
+      const inputs = inputDim(shape2s3z)
+      const a = tf.randomUniform([rows, H], 0, 1, "float32", 1)
+      const b = tf.randomUniform([H, 3 * H], 0, 1, "float32", 2)
+      const times: Array<number> = []
+      for (let k = 0; k < 12; k++) {
+        const t0 = performance.now()
+        tf.tidy(() => void tf.matMul(a, b).dataSync())
+        if (k >= 2) times.push(performance.now() - t0)
+      }
+      tf.dispose([a, b])
+      const gflops = (2 * rows * H * 3 * H) / (median(times) / 1000) / 1e9
+      // fc1, input gates, recurrence, fc2: forward once, backward twice (input and weight
+      // gradients; none for the data), the target network forward once more.
+      const forwardMacs = rows * (inputs * H + H * 3 * H + H * 3 * H + H * shape2s3z.actions)
+      const agentMacs = forwardMacs * (1 + 2 + 1) - rows * inputs * H // no gradient for the inputs
+      const floorMs = (2 * agentMacs) / (gflops * 1e9) * 1000
+      process.stdout.write(`matMul [${rows}, ${H}]·[${H}, ${3 * H}]: ${gflops.toFixed(1)} GFLOP/s (median of 10); ` +
+        `the GRU agent alone is ${(2 * agentMacs / 1e9).toFixed(1)} GFLOP per update, a floor of ${floorMs.toFixed(0)} ms at that rate\n`)
     }
-    updater.dispose()
-    process.stdout.write(`  ${algo.padEnd(5)} ${median(times).toFixed(0).padStart(5)} ms/update (median of ${n}; load ${load()})\n`)
+    process.stdout.write(`update on the 2s3z shape (N ${shape2s3z.agents}, obs ${shape2s3z.obsDim}, state ${shape2s3z.stateDim}, A ${shape2s3z.actions}, B 32, T 121, GRU 64); PyMARL2 QMIX: 227 ms\n`)
+    for (const algo of algos) {
+      const updater = benchUpdater(algo, shape2s3z, data)
+      const times: Array<number> = []
+      for (let k = 0; k < n + 2; k++) {
+        const t0 = performance.now()
+        updater.update()
+        if (k >= 2) times.push(performance.now() - t0)
+      }
+      updater.dispose()
+      process.stdout.write(`  ${algo.padEnd(5)} ${median(times).toFixed(0).padStart(5)} ms/update (median of ${n}; load ${load()})\n`)
+    }
   }
 
   const split = Number(flag(args, "split") ?? "0")

@@ -4,12 +4,16 @@
  * `wasm` is the embedded default, `cpu` the pure-JS fallback; `node` and `node-gpu` are
  * used when the user has installed `@tensorflow/tfjs-node` / `@tensorflow/tfjs-node-gpu`
  * (their install scripts download libtensorflow, so they are optional). The choice comes
- * from `--backend` or `FSV_BACKEND`. Variables, models and optimizer state live in a Scope
+ * from `--backend` or `FSV_BACKEND`. The wasm backend runs its matMuls on `--threads` /
+ * `FSV_THREADS` threads (default: the cores, at most 8; see `wasmThreads.ts`); results do not
+ * depend on the thread count, so it is not part of artifact keys. Variables, models and optimizer state live in a Scope
  * and are disposed when it closes, on success, failure or interruption alike.
  */
 import * as tf from "@tensorflow/tfjs"
 import "@tensorflow/tfjs-backend-wasm"
+import { availableParallelism } from "node:os"
 import { Context, Effect, Layer, Schema, Scope } from "effect"
+import { MAX_WASM_THREADS, registerWasmThreads } from "./wasmThreads.ts"
 
 export const BACKEND_NAMES = ["wasm", "cpu", "node", "node-gpu"] as const
 export type BackendName = (typeof BACKEND_NAMES)[number]
@@ -51,6 +55,33 @@ export class TensorLeak extends Schema.TaggedError<TensorLeak>()("TensorLeak", {
   }
 }
 
+/** `--threads` / `FSV_THREADS` is not a thread count the wasm backend can use. */
+export class InvalidThreads extends Schema.TaggedError<InvalidThreads>()("InvalidThreads", {
+  requested: Schema.String,
+  source: Schema.String
+}) {
+  override get message(): string {
+    return `Invalid wasm thread count "${this.requested}" (from ${this.source}): ` +
+      `give an integer from 1 to ${MAX_WASM_THREADS}; the default is the number of cores (${defaultThreads()}).`
+  }
+}
+
+/** One thread per core, within the wasm build's pool. */
+export const defaultThreads = (): number => Math.min(availableParallelism(), MAX_WASM_THREADS)
+
+/** The wasm thread count: the flag if given, else `FSV_THREADS`, else one per core. */
+export const resolveThreads = (
+  flag: string | number | undefined,
+  env: Record<string, string | undefined> = process.env
+): Effect.Effect<number, InvalidThreads> => {
+  const [raw, source] = flag !== undefined && flag !== "" ? [String(flag), "--threads"] : [env["FSV_THREADS"], "FSV_THREADS"]
+  if (raw === undefined || raw === "") return Effect.succeed(defaultThreads())
+  const n = Number(raw)
+  return Number.isInteger(n) && n >= 1 && n <= MAX_WASM_THREADS
+    ? Effect.succeed(n)
+    : Effect.fail(new InvalidThreads({ requested: raw, source }))
+}
+
 /** Parse a backend name; `source` says where it came from, for the error. */
 export const parseBackendName = (requested: string, source: string): Effect.Effect<BackendName, UnknownBackend> =>
   (BACKEND_NAMES as ReadonlyArray<string>).includes(requested)
@@ -73,8 +104,28 @@ const optionalPackage: Record<"node" | "node-gpu", { pkg: string; tfName: string
   "node-gpu": { pkg: "@tensorflow/tfjs-node-gpu", tfName: "tensorflow" }
 }
 
-const activate = (name: BackendName): Effect.Effect<void, BackendUnavailable> =>
+/** Threads the registered wasm backend was built with (the package registers one thread). */
+let wasmThreads = 1
+
+/** Register the wasm backend with `threads` threads unless it already has them; returns the count in effect. */
+const ensureWasmThreads = (threads: number): Effect.Effect<number> =>
+  threads === wasmThreads
+    ? Effect.succeed(threads)
+    : Effect.promise(() => registerWasmThreads(threads)).pipe(
+      Effect.tap(({ fallback }) =>
+        fallback === undefined
+          ? Effect.void
+          : Effect.sync(() => process.stderr.write(`fsv: wasm threads unavailable (${fallback}); using 1 thread.\n`))
+      ),
+      Effect.map(({ threads: got }) => {
+        wasmThreads = got
+        return got
+      })
+    )
+
+const activate = (name: BackendName, threads: number): Effect.Effect<number, BackendUnavailable> =>
   Effect.gen(function*() {
+    const inUse = name === "wasm" ? yield* ensureWasmThreads(threads) : 1
     let tfName: string = name
     if (name === "node" || name === "node-gpu") {
       const { pkg } = optionalPackage[name]
@@ -105,6 +156,7 @@ const activate = (name: BackendName): Effect.Effect<void, BackendUnavailable> =>
         reason: `tfjs refused to initialise it (active backend: ${tf.getBackend()})`
       })
     }
+    return inUse
   })
 
 const installHint = (name: BackendName): string =>
@@ -118,14 +170,25 @@ const firstLine = (e: unknown): string => String(e instanceof Error ? e.message 
 export class Backend extends Context.Service<Backend, {
   readonly name: BackendName
   readonly tfjsVersion: string
+  /** Threads the backend computes on (wasm: its pthread pool; others: 1 as far as we control). */
+  readonly threads: number
 }>()("fsv/backend/Backend") {
-  /** Select and initialise `name`; fails with `BackendUnavailable` naming what to install. */
-  static readonly layer = (name: BackendName): Layer.Layer<Backend, BackendUnavailable> =>
-    Layer.effect(Backend, Effect.as(activate(name), { name, tfjsVersion: tf.version.tfjs }))
+  /**
+   * Select and initialise `name` (wasm on `threads` threads, default 1); fails with
+   * `BackendUnavailable` naming what to install.
+   */
+  static readonly layer = (name: BackendName, threads = 1): Layer.Layer<Backend, BackendUnavailable> =>
+    Layer.effect(Backend, Effect.map(activate(name, threads), (inUse) => ({ name, tfjsVersion: tf.version.tfjs, threads: inUse })))
 
-  /** The backend from a `--backend` flag value or `FSV_BACKEND`, default wasm. */
-  static readonly fromFlag = (flag: string | undefined): Layer.Layer<Backend, BackendUnavailable | UnknownBackend> =>
-    Layer.unwrap(Effect.map(resolveBackendName(flag), Backend.layer))
+  /**
+   * The backend from a `--backend` flag value or `FSV_BACKEND` (default wasm), on the threads
+   * of `--threads` or `FSV_THREADS` (default one per core).
+   */
+  static readonly fromFlag = (
+    flag: string | undefined,
+    threads?: string | number
+  ): Layer.Layer<Backend, BackendUnavailable | UnknownBackend | InvalidThreads> =>
+    Layer.unwrap(Effect.zipWith(resolveBackendName(flag), resolveThreads(threads), Backend.layer))
 }
 
 /** A tensor owned by the current Scope: disposed when the Scope closes. */

@@ -1,5 +1,5 @@
 /**
- * `fsv reproduce matrix [--seeds N] [--steps N] [--payoff FILE] [--backend NAME] [--store DIR]`:
+ * `fsv reproduce matrix [--seeds N] [--steps N] [--payoff FILE] [--backend NAME] [--threads N] [--store DIR]`:
  * the paper's Section 5.1 as an artifact. Progress goes to stderr; the last line on stdout
  * is the artifact directory. A payoff file that does not check out fails before anything
  * runs or is written.
@@ -15,7 +15,7 @@ import { ArtifactStore } from "../store/ArtifactStore.ts"
 import { decodeConfig, runStage } from "../store/Stage.ts"
 import { quadraticsCommand } from "./reproduceQuadratics.ts"
 import { smacReproduceCommand } from "./reproduceSmac.ts"
-import { backendFlag, storeFlag } from "./flags.ts"
+import { backendFlag, storeFlag, threadsFlag } from "./flags.ts"
 
 /** `--payoff FILE` could not be read. */
 export class PayoffUnreadable extends Schema.TaggedError<PayoffUnreadable>()("PayoffUnreadable", {
@@ -48,15 +48,16 @@ const matrixCommand = Command.make(
       Flag.optional
     ),
     backend: backendFlag,
+    threads: threadsFlag,
     store: storeFlag
   },
-  ({ seeds, steps, payoff, backend, store }) =>
+  ({ seeds, steps, payoff, backend, threads, store }) =>
     Effect.gen(function*() {
       const game = yield* loadGame(payoff)
       // The config's encoded form is plain JSON, the same as its decoded form: decoding checks it.
       const config = yield* decodeConfig(matrixStage, matrixConfig({ seeds: Math.max(0, seeds), steps, game }), "--seeds/--steps/--payoff")
       const ref = yield* runStage(matrixStage, config).pipe(
-        Effect.provide(Layer.mergeAll(ArtifactStore.layer(store), Backend.fromFlag(Option.getOrUndefined(backend)), Progress.stderr))
+        Effect.provide(Layer.mergeAll(ArtifactStore.layer(store), Backend.fromFlag(Option.getOrUndefined(backend), Option.getOrUndefined(threads)), Progress.stderr))
       )
       yield* Console.log(ref.dir)
     })

@@ -1,5 +1,5 @@
 /**
- * `fsv reproduce quadratics [--seeds N] [--steps N] [--game FILE] [--backend NAME] [--store DIR]`:
+ * `fsv reproduce quadratics [--seeds N] [--steps N] [--game FILE] [--backend NAME] [--threads N] [--store DIR]`:
  * the paper's Section 5.2 as an artifact. Progress goes to stderr; the last line on stdout
  * is the artifact directory. A game file that does not check out fails, naming the JSON
  * path of the problem, before anything runs or is written.
@@ -13,7 +13,7 @@ import { defaultGame, parseGame } from "../envs/quadratics.ts"
 import { Progress } from "../progress/Progress.ts"
 import { ArtifactStore } from "../store/ArtifactStore.ts"
 import { decodeConfig, runStage } from "../store/Stage.ts"
-import { backendFlag, storeFlag } from "./flags.ts"
+import { backendFlag, storeFlag, threadsFlag } from "./flags.ts"
 
 export { quadraticsStage }
 
@@ -54,9 +54,10 @@ export const quadraticsCommand = Command.make(
       Flag.optional
     ),
     backend: backendFlag,
+    threads: threadsFlag,
     store: storeFlag
   },
-  ({ seeds, steps, game, backend, store }) =>
+  ({ seeds, steps, game, backend, threads, store }) =>
     Effect.gen(function*() {
       const g = yield* loadGame(game)
       const config = yield* decodeConfig(
@@ -65,7 +66,7 @@ export const quadraticsCommand = Command.make(
         "--seeds/--steps/--game"
       )
       const ref = yield* runStage(quadraticsStage, config).pipe(
-        Effect.provide(Layer.mergeAll(ArtifactStore.layer(store), Backend.fromFlag(Option.getOrUndefined(backend)), Progress.stderr))
+        Effect.provide(Layer.mergeAll(ArtifactStore.layer(store), Backend.fromFlag(Option.getOrUndefined(backend), Option.getOrUndefined(threads)), Progress.stderr))
       )
       yield* Console.log(ref.dir)
     })

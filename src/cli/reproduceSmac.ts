@@ -1,6 +1,6 @@
 /**
  * `fsv reproduce smac [--maps 3m,2s3z] [--algos qmix,fsv] [--seeds 0,1] [--budget N|paper]
- * [--config FILE] [--backend wasm] [--store DIR] [--resume] [--checkpoint-every N]`: train
+ * [--config FILE] [--backend wasm] [--threads N] [--store DIR] [--resume] [--checkpoint-every N]`: train
  * every learner on every map and seed, store result.json, metrics.jsonl, report.md and one
  * win-rate figure per map, print the report.
  *
@@ -18,7 +18,7 @@ import { Progress } from "../progress/Progress.ts"
 import { Checkpoints } from "../runner/checkpoint.ts"
 import { ArtifactStore, readArtifactText } from "../store/ArtifactStore.ts"
 import { decodeConfig, runStage } from "../store/Stage.ts"
-import { backendFlag, storeFlag } from "./flags.ts"
+import { backendFlag, storeFlag, threadsFlag } from "./flags.ts"
 import { readJson } from "./smac.ts"
 
 /** `--budget` is neither a positive whole number of steps nor "paper". */
@@ -73,6 +73,7 @@ export const smacReproduceCommand = Command.make(
     budget: Flag.String("budget").pipe(Flag.withDescription(`Environment steps per run, or "paper" (${PAPER_BUDGET}). Default per map: ${budgetTable} (the largest among --maps).`), Flag.optional),
     config: Flag.String("config").pipe(Flag.withDescription("A JSON file merged over the default config (e.g. {\"learners\": {\"fsv\": {\"alphaStart\": 0.1}}}); --maps/--algos/--seeds apply after it."), Flag.optional),
     backend: backendFlag,
+    threads: threadsFlag,
     store: storeFlag,
     resume: Flag.Boolean("resume").pipe(Flag.withDescription("Continue each run from its last checkpoint in the store."), Flag.withDefault(false)),
     checkpointEvery: Flag.Int("checkpoint-every").pipe(
@@ -80,7 +81,7 @@ export const smacReproduceCommand = Command.make(
       Flag.withDefault(CHECKPOINT_EVERY)
     )
   },
-  ({ maps, algos, seeds, budget, config: configFile, backend, store, resume, checkpointEvery }) =>
+  ({ maps, algos, seeds, budget, config: configFile, backend, threads, store, resume, checkpointEvery }) =>
     Effect.gen(function*() {
       const fromFile = Option.isSome(configFile) ? yield* readJson(configFile.value) : {}
       const fileMaps = (fromFile as { maps?: unknown }).maps
@@ -99,7 +100,7 @@ export const smacReproduceCommand = Command.make(
       if (!Number.isSafeInteger(checkpointEvery) || checkpointEvery <= 0) return yield* new BadCheckpointInterval({ given: checkpointEvery })
       const layers = Layer.mergeAll(
         ArtifactStore.layer(store),
-        Backend.fromFlag(Option.getOrUndefined(backend)),
+        Backend.fromFlag(Option.getOrUndefined(backend), Option.getOrUndefined(threads)),
         Progress.stderr,
         Checkpoints.files(store),
         Layer.succeed(SmacCheckpointing, { resume, every: checkpointEvery })

@@ -1,0 +1,52 @@
+/**
+ * The threaded wasm backend: thread counts resolve with typed errors, the backend really runs
+ * on 2 threads, and a SMAC learner update gives the same bytes on 1 and 2 threads (so the
+ * thread count can stay out of artifact keys).
+ */
+import { createHash } from "node:crypto"
+import * as tf from "@tensorflow/tfjs"
+import { Effect, Layer } from "effect"
+import { describe, expect, it } from "vitest"
+import { Backend, resolveThreads } from "../../src/backend/Backend.ts"
+import { wasmThreadsInUse } from "../../src/backend/wasmThreads.ts"
+import { makeEnv } from "../../src/envs/smac/Env.ts"
+import { BUILTIN_MAPS } from "../../src/envs/smac/MapSpec.ts"
+import { smacShape } from "../../src/runner/EpisodeRunner.ts"
+import { benchUpdater, syntheticBatch } from "../../bench/_smacBatch.ts"
+
+const activate = (threads: number) =>
+  Effect.runPromise(Effect.scoped(Layer.build(Backend.layer("wasm", threads))))
+
+/** Digest of the parameters after three updates of `algo` on a fixed synthetic 2s3z batch. */
+const updatedParams = (algo: "qmix" | "fsv"): string => {
+  const shape = smacShape(makeEnv(BUILTIN_MAPS["2s3z"]))
+  const learner = benchUpdater(algo, shape, syntheticBatch(shape, 30, 8))
+  for (let k = 0; k < 3; k++) learner.update()
+  learner.dispose()
+  return createHash("sha256").update(learner.params).digest("hex")
+}
+
+describe("wasm threads", () => {
+  it("resolve from the flag, then FSV_THREADS, then one per core; bad counts fail naming the source", () => {
+    expect(Effect.runSync(resolveThreads("3", { FSV_THREADS: "1" }))).toBe(3)
+    expect(Effect.runSync(resolveThreads(undefined, { FSV_THREADS: "1" }))).toBe(1)
+    expect(Effect.runSync(resolveThreads(undefined, {}))).toBeGreaterThanOrEqual(1)
+    for (const [flag, env, source] of [["0", {}, "--threads"], ["two", {}, "--threads"], [undefined, { FSV_THREADS: "9" }, "FSV_THREADS"]] as const) {
+      const err = Effect.runSync(Effect.flip(resolveThreads(flag, env)))
+      expect(err._tag).toBe("InvalidThreads")
+      expect(err.message).toContain(`(from ${source})`)
+      expect(err.message).toMatch(/integer from 1 to 8/)
+    }
+  })
+
+  it("run on 2 threads and give a learner update the same bytes as 1 thread", async () => {
+    await activate(1)
+    expect(wasmThreadsInUse()).toBe(1)
+    const one = { qmix: updatedParams("qmix"), fsv: updatedParams("fsv") }
+    await activate(2)
+    expect(tf.getBackend()).toBe("wasm")
+    expect(wasmThreadsInUse()).toBe(2) // not a silent fallback to one thread
+    expect({ qmix: updatedParams("qmix"), fsv: updatedParams("fsv") }).toEqual(one)
+    expect(tf.memory().numTensors).toBe(0)
+  }, 120_000)
+})
