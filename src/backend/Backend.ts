@@ -104,24 +104,16 @@ const optionalPackage: Record<"node" | "node-gpu", { pkg: string; tfName: string
   "node-gpu": { pkg: "@tensorflow/tfjs-node-gpu", tfName: "tensorflow" }
 }
 
-/** Threads the registered wasm backend was built with (the package registers one thread). */
-let wasmThreads = 1
-
-/** Register the wasm backend with `threads` threads unless it already has them; returns the count in effect. */
+/** Register the wasm backend with `threads` threads; returns the count in effect, saying why when it is 1 instead. */
 const ensureWasmThreads = (threads: number): Effect.Effect<number> =>
-  threads === wasmThreads
-    ? Effect.succeed(threads)
-    : Effect.promise(() => registerWasmThreads(threads)).pipe(
-      Effect.tap(({ fallback }) =>
-        fallback === undefined
-          ? Effect.void
-          : Effect.sync(() => process.stderr.write(`fsv: wasm threads unavailable (${fallback}); using 1 thread.\n`))
-      ),
-      Effect.map(({ threads: got }) => {
-        wasmThreads = got
-        return got
-      })
-    )
+  Effect.promise(() => registerWasmThreads(threads)).pipe(
+    Effect.tap(({ fallback }) =>
+      fallback === undefined
+        ? Effect.void
+        : Effect.sync(() => process.stderr.write(`fsv: wasm threads unavailable (${fallback}); using 1 thread.\n`))
+    ),
+    Effect.map(({ threads: got }) => got)
+  )
 
 const activate = (name: BackendName, threads: number): Effect.Effect<number, BackendUnavailable> =>
   Effect.gen(function*() {

@@ -121,17 +121,22 @@ const loadThreaded = async (threads: number): Promise<EmscriptenModule> => {
 /** The package's own (single-threaded SIMD) `wasm` factory, kept to fall back to. */
 const singleThreaded = tf.findBackendFactory("wasm")
 
+/** Threads of the registered `wasm` backend (the package registers the one-thread build). */
+let registered = 1
+
 /**
- * Register the `wasm` backend with `threads` threads (1: the package's single-threaded build).
- * Call before the backend is first used; a backend already initialised is replaced (its
- * tensors with it). Resolves to the thread count in effect and, when it had to fall back to
- * one thread, the reason.
+ * Register the `wasm` backend with `threads` threads (1: the package's single-threaded build),
+ * unless it already has them. Call before the backend is first used; a backend already
+ * initialised is replaced (its tensors with it). Resolves to the thread count in effect and,
+ * when it had to fall back to one thread, the reason.
  */
 export const registerWasmThreads = async (threads: number): Promise<{ readonly threads: number; readonly fallback?: string }> => {
   if (!Number.isInteger(threads) || threads < 1 || threads > MAX_WASM_THREADS) {
     throw new RangeError(`wasm threads must be an integer from 1 to ${MAX_WASM_THREADS}, got ${threads}`)
   }
+  if (threads === registered) return { threads }
   tf.removeBackend("wasm")
+  registered = 1
   if (threads === 1) {
     tf.registerBackend("wasm", singleThreaded, WASM_PRIORITY)
     return { threads: 1 }
@@ -144,6 +149,7 @@ export const registerWasmThreads = async (threads: number): Promise<{ readonly t
       unrefWorkers(module)
       return backend
     }, WASM_PRIORITY)
+    registered = threads
     return { threads }
   } catch (e) {
     tf.registerBackend("wasm", singleThreaded, WASM_PRIORITY)
