@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto"
 import * as tf from "@tensorflow/tfjs"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { Backend, resolveThreads } from "../../src/backend/Backend.ts"
 import { wasmThreadsInUse } from "../../src/backend/wasmThreads.ts"
@@ -14,8 +14,11 @@ import { BUILTIN_MAPS } from "../../src/envs/smac/MapSpec.ts"
 import { smacShape } from "../../src/runner/EpisodeRunner.ts"
 import { benchUpdater, syntheticBatch } from "../../bench/_smacBatch.ts"
 
+/** Activate wasm on `threads` threads; resolves to the count the Backend service reports. */
 const activate = (threads: number) =>
-  Effect.runPromise(Effect.scoped(Layer.build(Backend.layer("wasm", threads))))
+  Effect.runPromise(Effect.gen(function*() {
+    return (yield* Backend).threads
+  }).pipe(Effect.provide(Backend.layer("wasm", threads))))
 
 /** Digest of the parameters after three updates of `algo` on a fixed synthetic 2s3z batch. */
 const updatedParams = (algo: "qmix" | "fsv"): string => {
@@ -40,10 +43,10 @@ describe("wasm threads", () => {
   })
 
   it("run on 2 threads and give a learner update the same bytes as 1 thread", async () => {
-    await activate(1)
+    expect(await activate(1)).toBe(1)
     expect(wasmThreadsInUse()).toBe(1)
     const one = { qmix: updatedParams("qmix"), fsv: updatedParams("fsv") }
-    await activate(2)
+    expect(await activate(2)).toBe(2)
     expect(tf.getBackend()).toBe("wasm")
     expect(wasmThreadsInUse()).toBe(2) // not a silent fallback to one thread
     expect({ qmix: updatedParams("qmix"), fsv: updatedParams("fsv") }).toEqual(one)

@@ -13,7 +13,7 @@ import * as tf from "@tensorflow/tfjs"
 import "@tensorflow/tfjs-backend-wasm"
 import { availableParallelism } from "node:os"
 import { Context, Effect, Layer, Schema, Scope } from "effect"
-import { MAX_WASM_THREADS, registerWasmThreads } from "./wasmThreads.ts"
+import { MAX_WASM_THREADS, registerWasmThreads, wasmThreadsInUse } from "./wasmThreads.ts"
 
 export const BACKEND_NAMES = ["wasm", "cpu", "node", "node-gpu"] as const
 export type BackendName = (typeof BACKEND_NAMES)[number]
@@ -104,20 +104,19 @@ const optionalPackage: Record<"node" | "node-gpu", { pkg: string; tfName: string
   "node-gpu": { pkg: "@tensorflow/tfjs-node-gpu", tfName: "tensorflow" }
 }
 
-/** Register the wasm backend with `threads` threads; returns the count in effect, saying why when it is 1 instead. */
-const ensureWasmThreads = (threads: number): Effect.Effect<number> =>
+/** Register the wasm backend with `threads` threads, saying on stderr why when it has to fall back to one. */
+const ensureWasmThreads = (threads: number): Effect.Effect<void> =>
   Effect.promise(() => registerWasmThreads(threads)).pipe(
-    Effect.tap(({ fallback }) =>
+    Effect.flatMap(({ fallback }) =>
       fallback === undefined
         ? Effect.void
         : Effect.sync(() => process.stderr.write(`fsv: wasm threads unavailable (${fallback}); using 1 thread.\n`))
-    ),
-    Effect.map(({ threads: got }) => got)
+    )
   )
 
 const activate = (name: BackendName, threads: number): Effect.Effect<number, BackendUnavailable> =>
   Effect.gen(function*() {
-    const inUse = name === "wasm" ? yield* ensureWasmThreads(threads) : 1
+    if (name === "wasm") yield* ensureWasmThreads(threads)
     let tfName: string = name
     if (name === "node" || name === "node-gpu") {
       const { pkg } = optionalPackage[name]
@@ -148,7 +147,7 @@ const activate = (name: BackendName, threads: number): Effect.Effect<number, Bac
         reason: `tfjs refused to initialise it (active backend: ${tf.getBackend()})`
       })
     }
-    return inUse
+    return name === "wasm" ? wasmThreadsInUse() : 1 // what the backend reports, not what was asked for
   })
 
 const installHint = (name: BackendName): string =>

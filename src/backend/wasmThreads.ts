@@ -8,8 +8,9 @@
  * the `wasm` backend. Measured on this 2-core machine: a [19360, 64]·[64, 192] matMul 17 →
  * 8.1 ms with 2 threads.
  *
- * Three details of the package this relies on, each checked at load time (a failure falls
- * back to the single-threaded build with a message saying why):
+ * Three details of the package this relies on (a failure to load falls back to the
+ * single-threaded build with a message saying why; `Backend` reports the thread count the
+ * backend itself gives, so a cap that was not widened shows there):
  * - the worker script is exported as a string (`wasmWorkerContents`); it is written once to a
  *   content-addressed `.cjs` file in the temp directory;
  * - the C++ side caps the pool at (logical cores)/2, so `os.cpus()` is widened while the
