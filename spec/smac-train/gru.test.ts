@@ -1,10 +1,13 @@
 /**
  * The recurrent agent: the tensor unroll (hand-written backward pass) against two independent
  * references — the plain-loop CPU agent for values, and tfjs's own autodiff of a naive
- * step-by-step GRU written here for gradients.
+ * step-by-step GRU written here for gradients. On the cpu backend the recurrence is tfjs ops
+ * (gru.ts); on wasm it is raw kernels (gruWasm.ts), which must also leave no data behind.
  */
 import * as tf from "@tensorflow/tfjs"
-import { describe, expect, it } from "vitest"
+import { Effect } from "effect"
+import { beforeAll, describe, expect, it } from "vitest"
+import { Backend } from "../../src/backend/Backend.ts"
 import { withFastMatMulGradient } from "../../src/nn/fastMatMulGrad.ts"
 import { gruAgentSpecs, gruAgentUnroll } from "../../src/nn/gru.ts"
 import { GruAgentCpu } from "../../src/nn/gruAgentCpu.ts"
@@ -41,7 +44,15 @@ const naive = (named: Record<string, tf.Tensor>, x: tf.Tensor): tf.Tensor => {
   return tf.stack(qs)
 }
 
-describe("GRU agent", () => {
+/** Tensors the engine tracks and data the backend holds (raw kernels bypass the engine). */
+const held = () => [tf.memory().numTensors, tf.engine().backend.numDataIds()]
+
+describe.each(["cpu", "wasm"] as const)("GRU agent on %s", (backend) => {
+  beforeAll(async () => {
+    await Effect.runPromise(Effect.gen(function*() { yield* Backend }).pipe(Effect.provide(Backend.layer(backend, 1))))
+    expect(tf.getBackend()).toBe(backend)
+  })
+
   it("unrolled Q values equal the plain-loop agent stepped one step at a time", () => {
     const cpu = new GruAgentCpu(shape, layout.unpack(params, 1, 0))
     const h = new Float32Array(R * shape.hidden)
@@ -51,16 +62,18 @@ describe("GRU agent", () => {
       cpu.step(xs.subarray(t * R * shape.inputs, (t + 1) * R * shape.inputs), h, R, q)
       expected.push(...q)
     }
+    const before = held()
     const got = tf.tidy(() => {
       const x = tf.tensor3d(xs, [T, R, shape.inputs])
       return gruAgentUnroll(x, layout.named(layout.tensors(params, 1)), "agent", shape).q.dataSync()
     })
+    expect(held()).toEqual(before)
     expect(got.length).toBe(expected.length)
     got.forEach((v, k) => expect(v).toBeCloseTo(expected[k]!, 5))
   })
 
   it("gradients of the hand-written backward pass equal autodiff of a naive GRU", () => {
-    const before = tf.memory().numTensors
+    const before = held()
     const weights = Float32Array.from({ length: T * R * shape.actions }, (_, k) => Math.cos(k))
     const [got, want] = tf.tidy(() => {
       const x = tf.tensor3d(xs, [T, R, shape.inputs])
@@ -79,6 +92,6 @@ describe("GRU agent", () => {
     for (let k = 0; k < got.length; k++) maxAbs = Math.max(maxAbs, Math.abs(got[k]! - want[k]!))
     expect(maxAbs).toBeLessThan(1e-5)
     expect(Math.max(...Array.from(want, Math.abs))).toBeGreaterThan(1e-2) // the comparison is not of zeros
-    expect(tf.memory().numTensors).toBe(before)
+    expect(held()).toEqual(before)
   })
 })

@@ -19,6 +19,7 @@ import { argmax, jointActions, jointCount, jointIndex } from "../../core/factori
 import { isOptimal, type MatrixGame, observation, stateFeatures } from "../../envs/matrix.ts"
 import type { ParamLayout } from "../../nn/params.ts"
 import { rmspropStep } from "../../nn/rmsprop.ts"
+import { tidyArray } from "../../nn/tidyArray.ts"
 import { UNAVAILABLE } from "../../nn/softValue.ts"
 import { stream, type Stream } from "../../rng/Rng.ts"
 import { type Batch, type DiscreteLearner, type GameShape, type GameTensors, rmspropSettings } from "./Learner.ts"
@@ -96,15 +97,6 @@ export const sampleWithoutReplacement = (rng: Stream, n: number, k: number): Arr
     moved.set(j, moved.get(i) ?? i)
     out.push(atJ)
   }
-  return out
-}
-
-/** Run `f` in a tf.tidy and return the plain array it read out (tidy returns only tensors). */
-const tfTidyArray = (f: () => Float32Array | Int32Array | Uint8Array): ArrayLike<number> => {
-  let out: ArrayLike<number> = []
-  tf.tidy(() => {
-    out = f()
-  })
   return out
 }
 
@@ -252,7 +244,7 @@ export const createTrainer = (options: TrainOptions): Trainer => {
   let updates = 0
   const update = (): void => {
     const picks = data.map((d) => d.sample(B))
-    const grad = tfTidyArray(() => {
+    const grad = tidyArray(() => {
       let batch: Batch
       if (table) {
         const share = new Float32Array(S * J)

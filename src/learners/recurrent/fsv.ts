@@ -48,7 +48,9 @@ import {
   recurrentAgentSpecs,
   type RecurrentLearner,
   type SeqBatch,
-  tdTarget
+  targetAgentQs,
+  tdTarget,
+  type UpdateContext
 } from "./Learner.ts"
 
 export const RecurrentFsvConfig = Schema.Struct({
@@ -118,13 +120,14 @@ export const makeRecurrentFsv = (shape: SmacShape, config: RecurrentFsvConfig): 
     params: Readonly<Record<string, tf.Tensor>>,
     target: Readonly<Record<string, tf.Tensor>>,
     batch: SeqBatch,
-    alpha: number,
-    gumbel: tf.Tensor
+    ctx: UpdateContext
   ) => {
+    const { alpha } = ctx
+    const gumbel = noise(ctx.gumbel)
     const { T } = batch
     const a = tf.scalar(alpha)
     const q = agentQs(params, batch, shape, H).q // [T+1, B, N, A]
-    const qTarget = agentQs(target, batch, shape, H).q // Q̄_i: [T+1, B, N, A]
+    const qTarget = targetAgentQs(target, batch, shape, H, ctx).q // Q̄_i: [T+1, B, N, A]
     const unavailableNow = current(batch.unavailable, T) // [T, B, N, A]
     const unavailableNext = next(batch.unavailable, T) // [T, B, N, A]
 
@@ -156,9 +159,9 @@ export const makeRecurrentFsv = (shape: SmacShape, config: RecurrentFsvConfig): 
     training: config,
     exploration: { kind: "energy", alphaStart: config.alphaStart, alphaFinish: config.alphaFinish, alphaAnnealSteps: config.alphaAnnealSteps },
     samplesNextActions: true,
-    targets: (params, target, batch, ctx) => build(params, target, batch, ctx.alpha, noise(ctx.gumbel)).y,
+    targets: (params, target, batch, ctx) => build(params, target, batch, ctx).y,
     loss: (params, target, batch, ctx) => {
-      const { qTot, y } = build(params, target, batch, ctx.alpha, noise(ctx.gumbel))
+      const { qTot, y } = build(params, target, batch, ctx)
       return maskedMse(qTot, y, batch.mask)
     }
   }

@@ -33,8 +33,10 @@ import {
   recurrentAgentSpecs,
   type RecurrentLearner,
   type SeqBatch,
+  targetAgentQs,
   tdTarget,
-  unfold
+  unfold,
+  type UpdateContext
 } from "./Learner.ts"
 
 export const RecurrentQmixConfig = Schema.Struct({
@@ -61,10 +63,10 @@ const makeMixingLearner = (
   mix: (params: Readonly<Record<string, tf.Tensor>>, chosen: tf.Tensor, state: tf.Tensor, batch: SeqBatch) => tf.Tensor
 ): RecurrentLearner => {
   const H = config.agentHidden
-  const build = (params: Readonly<Record<string, tf.Tensor>>, target: Readonly<Record<string, tf.Tensor>>, batch: SeqBatch) => {
+  const build = (params: Readonly<Record<string, tf.Tensor>>, target: Readonly<Record<string, tf.Tensor>>, batch: SeqBatch, ctx: UpdateContext) => {
     const { T } = batch
     const q = agentQs(params, batch, shape, H).q // [T+1, B, N, A]
-    const qTarget = agentQs(target, batch, shape, H).q // Q̄_i: [T+1, B, N, A]
+    const qTarget = targetAgentQs(target, batch, shape, H, ctx).q // Q̄_i: [T+1, B, N, A]
     const greedy = greedyOneHot(next(q, T), next(batch.unavailable, T)) // ū_{t+1}: [T, B, N, A]
     const nextChosen = chosenQ(next(qTarget, T), greedy) // Q̄_i(τ_{t+1}, ū_{t+1}): [T, B, N]
     const y = tdTarget(batch, config.gamma, mix(target, nextChosen, batch.nextState, batch)) // [T, B]
@@ -77,9 +79,9 @@ const makeMixingLearner = (
     training: config,
     exploration: { kind: "epsilon-greedy" },
     samplesNextActions: false,
-    targets: (params, target, batch) => build(params, target, batch).y,
-    loss: (params, target, batch) => {
-      const { qTot, y } = build(params, target, batch)
+    targets: (params, target, batch, ctx) => build(params, target, batch, ctx).y,
+    loss: (params, target, batch, ctx) => {
+      const { qTot, y } = build(params, target, batch, ctx)
       return maskedMse(qTot, y, batch.mask)
     }
   }

@@ -42,8 +42,10 @@ import {
   recurrentAgentSpecs,
   type RecurrentLearner,
   type SeqBatch,
+  targetAgentQs,
   tdTarget,
-  unfold
+  unfold,
+  type UpdateContext
 } from "./Learner.ts"
 
 export const RecurrentQtranConfig = Schema.Struct({
@@ -99,10 +101,10 @@ export const makeRecurrentQtran = (shape: SmacShape, config: RecurrentQtranConfi
     return unfold(qJt(params, state, encSum), batch) // [T, B]
   }
 
-  const build = (params: Readonly<Record<string, tf.Tensor>>, target: Readonly<Record<string, tf.Tensor>>, batch: SeqBatch) => {
+  const build = (params: Readonly<Record<string, tf.Tensor>>, target: Readonly<Record<string, tf.Tensor>>, batch: SeqBatch, ctx?: UpdateContext) => {
     const { T } = batch
     const agent = agentQs(params, batch, shape, H) // Q_i, h_i: [T+1, B, N, A], [T+1, B, N, H]
-    const agentTarget = agentQs(target, batch, shape, H) // Q̄_i, h̄_i: [T+1, B, N, A], [T+1, B, N, H]
+    const agentTarget = targetAgentQs(target, batch, shape, H, ctx) // Q̄_i, h̄_i: [T+1, B, N, A], [T+1, B, N, H]
     const greedy = greedyOneHot(agent.q, batch.unavailable) // ū_t of the current network, t = 0 … T: [T+1, B, N, A]
 
     const y = tdTarget(batch, config.gamma, jointQ(target, batch.nextState, next(agentTarget.hidden, T), next(greedy, T), batch)) // y_t: [T, B]
@@ -131,10 +133,10 @@ export const makeRecurrentQtran = (shape: SmacShape, config: RecurrentQtranConfi
     training: config,
     exploration: { kind: "epsilon-greedy" },
     samplesNextActions: false,
-    targets: (params, target, batch) => build(params, target, batch).y,
+    targets: (params, target, batch, ctx) => build(params, target, batch, ctx).y,
     lossTerms: (params, target, batch) => build(params, target, batch).terms,
-    loss: (params, target, batch) => {
-      const { td, opt, nopt } = build(params, target, batch).terms
+    loss: (params, target, batch, ctx) => {
+      const { td, opt, nopt } = build(params, target, batch, ctx).terms
       return tf.addN([td, tf.mul(opt, config.lambdaOpt), tf.mul(nopt, config.lambdaNopt)]) as tf.Scalar // L = L_td + λ_opt L_opt + λ_nopt L_nopt
     }
   }
