@@ -1,7 +1,7 @@
 /**
  * The shared tensor building blocks against plain loops and hand-worked numbers:
  * parameter layout, batched dense layers, the QMIX mixer with per-row states, the
- * attention λ with per-row states, soft values, stop-gradient and RMSProp.
+ * attention λ with per-row states, soft values, stop-gradient (and its off-tape form) and RMSProp.
  */
 import * as tf from "@tensorflow/tfjs"
 import { beforeAll, describe, expect, it } from "vitest"
@@ -13,7 +13,7 @@ import { linearSpecs, mlpSpecs, ParamLayout } from "../../src/nn/params.ts"
 import { qmixMix, type QmixMixerShape, qmixMixerSpecs, qmixWeights } from "../../src/nn/qmixMixer.ts"
 import { rmspropStep } from "../../src/nn/rmsprop.ts"
 import { softValue, UNAVAILABLE } from "../../src/nn/softValue.ts"
-import { stopGradient } from "../../src/nn/stopGradient.ts"
+import { stopGradient, withoutTape } from "../../src/nn/stopGradient.ts"
 import { stream } from "../../src/rng/Rng.ts"
 import { linearRef, mlpRef, oneHot, randomParams, relErr, relu, useWasm } from "./reference.ts"
 
@@ -187,6 +187,23 @@ describe("stopGradient", () => {
     })
     expect(v).toBe(3 + 6 + 1 + 4)
     expect(g).toEqual([3, 3])
+  })
+  it("withoutTape gives stopGradient's value and gradient bytes, and keeps no copies for backward", async () => {
+    const a = tf.tensor2d([[0.3, -1.2], [2.1, 0.7]])
+    const w = tf.tensor2d([[1.5, -0.4], [0.25, 2]])
+    const h = (x: tf.Tensor) => tf.tanh(tf.matMul(tf.mul(x, a), w)) // matMul and tanh both save inputs for backward
+    const loss = (sg: (f: () => tf.Tensor) => tf.Tensor) => (x: tf.Tensor) => tf.sum(tf.add(tf.square(x), tf.mul(x, sg(() => h(x)))))
+    const viaStop = loss((f) => stopGradient(f()))
+    const viaTape = loss(withoutTape)
+    const x = tf.tensor2d([[0.5, -1], [2, 0.25]])
+    const bytes = (t: tf.Tensor) => Buffer.from((t.dataSync() as Float32Array).buffer).toString("hex")
+    expect(bytes(viaTape(x))).toBe(bytes(viaStop(x)))
+    expect(bytes(tf.grad(viaTape)(x))).toBe(bytes(tf.grad(viaStop)(x)))
+    expect(bytes(tf.grad(viaTape)(x))).toBe(bytes(tf.mul(x, 2).add(h(x)))) // d/dx [x² + x·c] = 2x + c
+    const identities = async (f: (x: tf.Tensor) => tf.Tensor) =>
+      (await tf.profile(() => tf.grad(f)(x))).kernels.filter((k) => k.name === "Identity").length
+    expect(await identities(viaTape)).toBeLessThan(await identities(viaStop))
+    tf.dispose([a, w, x])
   })
 })
 

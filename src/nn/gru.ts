@@ -15,7 +15,7 @@
  * recurrence, and the recurrence is one op with a hand-written backward pass.
  */
 import * as tf from "@tensorflow/tfjs"
-import { gruLayerWasm, gruWasmAvailable } from "./gruWasm.ts"
+import { gruAgentLayersWasm, gruWasmAvailable } from "./gruWasm.ts"
 import type { ParamSpec } from "./params.ts"
 
 export interface GruAgentShape {
@@ -153,11 +153,21 @@ export const gruAgentUnroll = (
   const [T, R, inputs] = x.shape as [number, number, number]
   const p = (k: string) => params[`${name}.${k}`]!
   if (p("fc1.w").shape[0] !== 1) throw new Error("gruAgentUnroll: one replica (S = 1) only")
-  const e = tf.relu(dense(tf.reshape(x, [T * R, inputs]), p("fc1.w"), p("fc1.b"))) // e_t: [T·R, H]
   const [wh, bh] = [tf.reshape(p("gru.wh"), [H, 3 * H]), tf.reshape(p("gru.bh"), [3 * H])]
   const hidden = gruWasmAvailable()
-    ? gruLayerWasm(T, tf.engine().isTapeOn())(e, tf.reshape(p("gru.wi"), [H, 3 * H]), tf.reshape(p("gru.bi"), [3 * H]), wh, bh) // raw wasm kernels: [T, R, H]
-    : gruRecurrence(tf.reshape(dense(e, p("gru.wi"), p("gru.bi")), [T, R, 3 * H]), wh, bh) // gi = e_t W_i + b_i: [T, R, 3H] → [T, R, H]
+    ? gruAgentLayersWasm(T, tf.engine().isTapeOn(), tf.reshape(x, [T * R, inputs]))(
+      tf.reshape(p("fc1.w"), [inputs, H]),
+      tf.reshape(p("fc1.b"), [H]),
+      tf.reshape(p("gru.wi"), [H, 3 * H]),
+      tf.reshape(p("gru.bi"), [3 * H]),
+      wh,
+      bh
+    ) // the wasm backend's kernels, called directly: [T, R, H]
+    : gruRecurrence(
+      tf.reshape(dense(tf.relu(dense(tf.reshape(x, [T * R, inputs]), p("fc1.w"), p("fc1.b"))), p("gru.wi"), p("gru.bi")), [T, R, 3 * H]), // gi_t = e_t W_i + b_i, e_t = relu(x_t W1 + b1): [T, R, 3H]
+      wh,
+      bh
+    ) // [T, R, H]
   const q = tf.reshape(dense(tf.reshape(hidden, [T * R, H]), p("fc2.w"), p("fc2.b")), [T, R, A]) // [T, R, A]
   return { q, hidden }
 }

@@ -23,7 +23,7 @@ import { withFastMatMulGradient } from "../nn/fastMatMulGrad.ts"
 import { rmspropStep } from "../nn/rmsprop.ts"
 import { tidyArray } from "../nn/tidyArray.ts"
 import { rmspropSettings } from "../learners/discrete/Learner.ts"
-import { agentQs, agentShape, batchTensors, RECURRENT_ALGOS, type RecurrentLearner } from "../learners/recurrent/Learner.ts"
+import { agentShape, batchTensors, RECURRENT_ALGOS, type RecurrentLearner } from "../learners/recurrent/Learner.ts"
 import { type RngState, Stream, streamState } from "../rng/Rng.ts"
 import type { Episode, SmacShape } from "./Episode.ts"
 import { assembleBatch, EpisodeBuffer, type EpisodeBatchData } from "./EpisodeBuffer.ts"
@@ -146,11 +146,7 @@ export const learnerUpdate = (
   const targetNamed = layout.named([...targetTensors])
   const grad = withFastMatMulGradient(() => tidyArray(() => {
     const batch = batchTensors(shape, data)
-    const ctx = {
-      alpha,
-      gumbel: gumbel && tf.tensor4d(gumbel, [data.T, data.B, shape.agents, shape.actions]),
-      targetAgent: agentQs(targetNamed, batch, shape, learner.training.agentHidden) // outside tf.grads: no tape for the target network
-    }
+    const ctx = { alpha, gumbel: gumbel && tf.tensor4d(gumbel, [data.T, data.B, shape.agents, shape.actions]) }
     const loss = (...ps: Array<tf.Tensor>) => learner.loss(layout.named(ps), targetNamed, batch, ctx)
     const grads = tf.grads(loss)(layout.tensors(params, 1))
     return tf.concat(grads.map((g) => tf.reshape(g, [-1]))).dataSync() as Float32Array // layout order: [P]

@@ -81,19 +81,6 @@ export interface UpdateContext {
    * drawn from the run's seeded "learn" stream; undefined for learners that do not sample.
    */
   readonly gumbel: tf.Tensor | undefined
-  /**
-   * The target network's agent outputs on this batch (`agentQs` with the target parameters),
-   * when the caller computed them outside the gradient tape; learners compute them if absent.
-   * Same values either way: the tape only adds the copies it keeps for a backward pass that
-   * the target network never has.
-   */
-  readonly targetAgent?: AgentOutputs
-}
-
-/** Q_i(τ_i^t, ·) and the hidden states h_i^t for t = 0 … T: [T + 1, B, N, A] and [T + 1, B, N, H]. */
-export interface AgentOutputs {
-  readonly q: tf.Tensor
-  readonly hidden: tf.Tensor
 }
 
 export interface RecurrentLearner {
@@ -153,13 +140,13 @@ export const batchTensors = (shape: SmacShape, data: EpisodeBatchData): SeqBatch
 export const disposeBatch = (b: SeqBatch): void =>
   tf.dispose([b.inputs, b.state, b.nextState, b.unavailable, b.actions, b.reward, b.terminated, b.mask])
 
-/** The shared agent unrolled over the batch: Q_i and h_i for t = 0 … T. */
+/** Q_i(τ_i^t, ·) for t = 0 … T and the hidden states h_i^t: [T + 1, B, N, A] and [T + 1, B, N, H]. */
 export const agentQs = (
   params: Readonly<Record<string, tf.Tensor>>,
   batch: SeqBatch,
   shape: SmacShape,
   hidden: number
-): AgentOutputs => {
+): { readonly q: tf.Tensor; readonly hidden: tf.Tensor } => {
   const { T, B } = batch
   const { agents: N, actions: A } = shape
   const out = gruAgentUnroll(batch.inputs, params, "agent", agentShape(shape, hidden)) // [T+1, B·N, ·]
@@ -168,15 +155,6 @@ export const agentQs = (
     hidden: tf.reshape(out.hidden, [T + 1, B, N, hidden]) // [T+1, B, N, H]
   }
 }
-
-/** The target network's agent outputs: the context's, else computed here. */
-export const targetAgentQs = (
-  target: Readonly<Record<string, tf.Tensor>>,
-  batch: SeqBatch,
-  shape: SmacShape,
-  hidden: number,
-  ctx?: UpdateContext
-): AgentOutputs => ctx?.targetAgent ?? agentQs(target, batch, shape, hidden)
 
 /** Steps 0 … T − 1 and 1 … T of a [T + 1, …] tensor. */
 export const current = (x: tf.Tensor, T: number): tf.Tensor => tf.slice(x, 0, T)

@@ -35,7 +35,7 @@ import { linear } from "../../nn/dense.ts"
 import { FSV_GRADIENTS } from "../discrete/fsv.ts"
 import { linearSpecs, ParamLayout } from "../../nn/params.ts"
 import { softValue } from "../../nn/softValue.ts"
-import { stopGradient } from "../../nn/stopGradient.ts"
+import { stopGradient, withoutTape } from "../../nn/stopGradient.ts"
 import type { SmacShape } from "../../runner/Episode.ts"
 import {
   agentQs,
@@ -48,9 +48,7 @@ import {
   recurrentAgentSpecs,
   type RecurrentLearner,
   type SeqBatch,
-  targetAgentQs,
-  tdTarget,
-  type UpdateContext
+  tdTarget
 } from "./Learner.ts"
 
 export const RecurrentFsvConfig = Schema.Struct({
@@ -120,14 +118,12 @@ export const makeRecurrentFsv = (shape: SmacShape, config: RecurrentFsvConfig): 
     params: Readonly<Record<string, tf.Tensor>>,
     target: Readonly<Record<string, tf.Tensor>>,
     batch: SeqBatch,
-    ctx: UpdateContext
+    alpha: number,
+    gumbel: tf.Tensor
   ) => {
-    const { alpha } = ctx
-    const gumbel = noise(ctx.gumbel)
     const { T } = batch
     const a = tf.scalar(alpha)
     const q = agentQs(params, batch, shape, H).q // [T+1, B, N, A]
-    const qTarget = targetAgentQs(target, batch, shape, H, ctx).q // Q̄_i: [T+1, B, N, A]
     const unavailableNow = current(batch.unavailable, T) // [T, B, N, A]
     const unavailableNext = next(batch.unavailable, T) // [T, B, N, A]
 
@@ -136,15 +132,17 @@ export const makeRecurrentFsv = (shape: SmacShape, config: RecurrentFsvConfig): 
     const qTot = qTotOf(params, batch.state, chosenQ(qNow, batch.actions), v, batch.actions, batch) // [T, B]
 
     // Eq. 16's target: u' ~ π_tot of the current network, valued by the target network.
-    const qNext = stopGradient(next(q, T)) // [T, B, N, A]
-    const vNext = softValue(qNext, a, unavailableNext) // V_i(τ_{t+1}): [T, B, N]
-    const logits = tf.add(tf.div(qNext, a), unavailableNext) // (Q_i/α) on available actions: [T, B, N, A]
-    const sampled = tf.oneHot(tf.argMax(tf.add(logits, gumbel), 3), A) // u' ~ π_i (Gumbel-max): [T, B, N, A]
-    const logPi = tf.sum(tf.div(tf.sub(chosenQ(qNext, sampled), vNext), a), 2) // log π_tot(u') = Σ_i (Q_i(u'_i) − V_i)/α: [T, B]
-    const qTargetNext = next(qTarget, T) // [T, B, N, A]
-    const vTargetNext = softValue(qTargetNext, a, unavailableNext) // V̄_i: [T, B, N]
-    const qTotNext = qTotOf(target, batch.nextState, chosenQ(qTargetNext, sampled), vTargetNext, sampled, batch) // Q̄_tot(τ_{t+1}, u'): [T, B]
-    const y = stopGradient(tdTarget(batch, config.gamma, tf.sub(qTotNext, tf.mul(a, logPi)))) // Eq. 16: [T, B]
+    const y = withoutTape(() => {
+      const qNext = next(q, T) // [T, B, N, A]
+      const vNext = softValue(qNext, a, unavailableNext) // V_i(τ_{t+1}): [T, B, N]
+      const logits = tf.add(tf.div(qNext, a), unavailableNext) // (Q_i/α) on available actions: [T, B, N, A]
+      const sampled = tf.oneHot(tf.argMax(tf.add(logits, gumbel), 3), A) // u' ~ π_i (Gumbel-max): [T, B, N, A]
+      const logPi = tf.sum(tf.div(tf.sub(chosenQ(qNext, sampled), vNext), a), 2) // log π_tot(u') = Σ_i (Q_i(u'_i) − V_i)/α: [T, B]
+      const qTargetNext = next(agentQs(target, batch, shape, H).q, T) // Q̄_i(τ_{t+1}): [T, B, N, A]
+      const vTargetNext = softValue(qTargetNext, a, unavailableNext) // V̄_i: [T, B, N]
+      const qTotNext = qTotOf(target, batch.nextState, chosenQ(qTargetNext, sampled), vTargetNext, sampled, batch) // Q̄_tot(τ_{t+1}, u'): [T, B]
+      return tdTarget(batch, config.gamma, tf.sub(qTotNext, tf.mul(a, logPi))) // Eq. 16: [T, B]
+    })
     return { qTot, y }
   }
 
@@ -159,9 +157,9 @@ export const makeRecurrentFsv = (shape: SmacShape, config: RecurrentFsvConfig): 
     training: config,
     exploration: { kind: "energy", alphaStart: config.alphaStart, alphaFinish: config.alphaFinish, alphaAnnealSteps: config.alphaAnnealSteps },
     samplesNextActions: true,
-    targets: (params, target, batch, ctx) => build(params, target, batch, ctx).y,
+    targets: (params, target, batch, ctx) => build(params, target, batch, ctx.alpha, noise(ctx.gumbel)).y,
     loss: (params, target, batch, ctx) => {
-      const { qTot, y } = build(params, target, batch, ctx)
+      const { qTot, y } = build(params, target, batch, ctx.alpha, noise(ctx.gumbel))
       return maskedMse(qTot, y, batch.mask)
     }
   }

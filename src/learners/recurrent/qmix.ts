@@ -11,6 +11,7 @@
 import * as tf from "@tensorflow/tfjs"
 import { Schema } from "effect"
 import { ParamLayout } from "../../nn/params.ts"
+import { withoutTape } from "../../nn/stopGradient.ts"
 import {
   defaultQmixMixerFields,
   qmixMix,
@@ -33,10 +34,8 @@ import {
   recurrentAgentSpecs,
   type RecurrentLearner,
   type SeqBatch,
-  targetAgentQs,
   tdTarget,
-  unfold,
-  type UpdateContext
+  unfold
 } from "./Learner.ts"
 
 export const RecurrentQmixConfig = Schema.Struct({
@@ -63,13 +62,15 @@ const makeMixingLearner = (
   mix: (params: Readonly<Record<string, tf.Tensor>>, chosen: tf.Tensor, state: tf.Tensor, batch: SeqBatch) => tf.Tensor
 ): RecurrentLearner => {
   const H = config.agentHidden
-  const build = (params: Readonly<Record<string, tf.Tensor>>, target: Readonly<Record<string, tf.Tensor>>, batch: SeqBatch, ctx: UpdateContext) => {
+  const build = (params: Readonly<Record<string, tf.Tensor>>, target: Readonly<Record<string, tf.Tensor>>, batch: SeqBatch) => {
     const { T } = batch
     const q = agentQs(params, batch, shape, H).q // [T+1, B, N, A]
-    const qTarget = targetAgentQs(target, batch, shape, H, ctx).q // Q̄_i: [T+1, B, N, A]
-    const greedy = greedyOneHot(next(q, T), next(batch.unavailable, T)) // ū_{t+1}: [T, B, N, A]
-    const nextChosen = chosenQ(next(qTarget, T), greedy) // Q̄_i(τ_{t+1}, ū_{t+1}): [T, B, N]
-    const y = tdTarget(batch, config.gamma, mix(target, nextChosen, batch.nextState, batch)) // [T, B]
+    const y = withoutTape(() => {
+      const qTarget = agentQs(target, batch, shape, H).q // Q̄_i: [T+1, B, N, A]
+      const greedy = greedyOneHot(next(q, T), next(batch.unavailable, T)) // ū_{t+1}: [T, B, N, A]
+      const nextChosen = chosenQ(next(qTarget, T), greedy) // Q̄_i(τ_{t+1}, ū_{t+1}): [T, B, N]
+      return tdTarget(batch, config.gamma, mix(target, nextChosen, batch.nextState, batch)) // [T, B]
+    })
     const qTot = mix(params, chosenQ(current(q, T), batch.actions), batch.state, batch) // Q_tot(τ_t, u_t): [T, B]
     return { qTot, y }
   }
@@ -79,9 +80,9 @@ const makeMixingLearner = (
     training: config,
     exploration: { kind: "epsilon-greedy" },
     samplesNextActions: false,
-    targets: (params, target, batch, ctx) => build(params, target, batch, ctx).y,
-    loss: (params, target, batch, ctx) => {
-      const { qTot, y } = build(params, target, batch, ctx)
+    targets: (params, target, batch) => build(params, target, batch).y,
+    loss: (params, target, batch) => {
+      const { qTot, y } = build(params, target, batch)
       return maskedMse(qTot, y, batch.mask)
     }
   }

@@ -27,7 +27,7 @@ import * as tf from "@tensorflow/tfjs"
 import { Schema } from "effect"
 import { mlp } from "../../nn/dense.ts"
 import { mlpSpecs, ParamLayout } from "../../nn/params.ts"
-import { stopGradient } from "../../nn/stopGradient.ts"
+import { stopGradient, withoutTape } from "../../nn/stopGradient.ts"
 import type { SmacShape } from "../../runner/Episode.ts"
 import { defaultQtranJointFields, qJt, qJtSpecs, QtranJointFields, vJt, vJtSpecs } from "../discrete/qtran.ts"
 import {
@@ -42,10 +42,8 @@ import {
   recurrentAgentSpecs,
   type RecurrentLearner,
   type SeqBatch,
-  targetAgentQs,
   tdTarget,
-  unfold,
-  type UpdateContext
+  unfold
 } from "./Learner.ts"
 
 export const RecurrentQtranConfig = Schema.Struct({
@@ -101,20 +99,22 @@ export const makeRecurrentQtran = (shape: SmacShape, config: RecurrentQtranConfi
     return unfold(qJt(params, state, encSum), batch) // [T, B]
   }
 
-  const build = (params: Readonly<Record<string, tf.Tensor>>, target: Readonly<Record<string, tf.Tensor>>, batch: SeqBatch, ctx?: UpdateContext) => {
+  const build = (params: Readonly<Record<string, tf.Tensor>>, target: Readonly<Record<string, tf.Tensor>>, batch: SeqBatch) => {
     const { T } = batch
     const agent = agentQs(params, batch, shape, H) // Q_i, h_i: [T+1, B, N, A], [T+1, B, N, H]
-    const agentTarget = targetAgentQs(target, batch, shape, H, ctx) // Q̄_i, h̄_i: [T+1, B, N, A], [T+1, B, N, H]
     const greedy = greedyOneHot(agent.q, batch.unavailable) // ū_t of the current network, t = 0 … T: [T+1, B, N, A]
 
-    const y = tdTarget(batch, config.gamma, jointQ(target, batch.nextState, next(agentTarget.hidden, T), next(greedy, T), batch)) // y_t: [T, B]
+    const y = withoutTape(() => {
+      const hTarget = agentQs(target, batch, shape, H).hidden // h̄_i: [T+1, B, N, H]
+      return tdTarget(batch, config.gamma, jointQ(target, batch.nextState, next(hTarget, T), next(greedy, T), batch)) // y_t: [T, B]
+    })
 
     const qNow = current(agent.q, T) // [T, B, N, A]
     const hNow = current(agent.hidden, T) // [T, B, N, H]
     const greedyNow = current(greedy, T) // ū_t: [T, B, N, A]
     const v = unfold(vJt(params, batch.state), batch) // V_jt(s_t): [T, B]
     const qJtTaken = jointQ(params, batch.state, hNow, batch.actions, batch) // Q_jt(τ_t, u_t): [T, B]
-    const qJtGreedy = stopGradient(jointQ(params, batch.state, hNow, greedyNow, batch)) // Q̂_jt(τ_t, ū_t): [T, B]
+    const qJtGreedy = withoutTape(() => jointQ(params, batch.state, hNow, greedyNow, batch)) // Q̂_jt(τ_t, ū_t), a constant: [T, B]
 
     const optError = tf.add(tf.sub(tf.sum(chosenQ(qNow, greedyNow), 2), qJtGreedy), v) // Σ_i Q_i(ū_i) − Q̂_jt(ū) + V_jt: [T, B]
     const noptError = tf.minimum(tf.add(tf.sub(tf.sum(chosenQ(qNow, batch.actions), 2), stopGradient(qJtTaken)), v), 0) // min[Σ_i Q_i(u_i) − Q̂_jt(u) + V_jt, 0]: [T, B]
@@ -133,10 +133,10 @@ export const makeRecurrentQtran = (shape: SmacShape, config: RecurrentQtranConfi
     training: config,
     exploration: { kind: "epsilon-greedy" },
     samplesNextActions: false,
-    targets: (params, target, batch, ctx) => build(params, target, batch, ctx).y,
+    targets: (params, target, batch) => build(params, target, batch).y,
     lossTerms: (params, target, batch) => build(params, target, batch).terms,
-    loss: (params, target, batch, ctx) => {
-      const { td, opt, nopt } = build(params, target, batch, ctx).terms
+    loss: (params, target, batch) => {
+      const { td, opt, nopt } = build(params, target, batch).terms
       return tf.addN([td, tf.mul(opt, config.lambdaOpt), tf.mul(nopt, config.lambdaNopt)]) as tf.Scalar // L = L_td + λ_opt L_opt + λ_nopt L_nopt
     }
   }
