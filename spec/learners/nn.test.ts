@@ -176,6 +176,23 @@ describe("soft values", () => {
     // by hand: replica 0, agent 0: 0.5 log(e^2 + e^4 + e^6) = 3 + 0.5 log(1 + e^-2 + e^-4)
     expect(got[0]![0]).toBeCloseTo(3 + 0.5 * Math.log(1 + Math.exp(-2) + Math.exp(-4)), 5)
   })
+
+  it("∂V/∂Q is the energy policy π = softmax(Q/α) over available actions (0 on unavailable ones)", () => {
+    const q = [[[1, 2, 3], [-1, 0.5, 9]], [[0.3, 0.2, 0.1], [5, -5, 40]]]
+    const alphas = [0.5, 0.01]
+    const mask = [[0, 0, 0], [0, 0, UNAVAILABLE]]
+    const grad = tf.tidy(() =>
+      tf.grad((x: tf.Tensor) => tf.sum(softValue(x, tf.tensor2d([[0.5], [0.01]]), tf.tensor3d([mask]))))(tf.tensor3d(q)).arraySync()
+    ) as Array<Array<Array<number>>>
+    for (let s = 0; s < 2; s++) {
+      for (let i = 0; i < 2; i++) {
+        const avail = mask[i]!.map((m) => m === 0)
+        const z = q[s]![i]!.map((v, u) => (avail[u] ? Math.exp((v - Math.max(...q[s]![i]!.filter((_, k) => avail[k]))) / alphas[s]!) : 0))
+        const total = z.reduce((x, y) => x + y, 0)
+        z.forEach((zu, u) => expect(grad[s]![i]![u]).toBeCloseTo(zu / total, 6))
+      }
+    }
+  })
 })
 
 describe("stopGradient", () => {
