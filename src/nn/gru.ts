@@ -12,7 +12,9 @@
  * Speed: per-op overhead dominates at these sizes, so the gates are fused — W_i = [W_ir
  * W_iz W_in] and W_h = [W_hr W_hz W_hn] are stored as [H, 3H] — every op runs on all rows R
  * (episodes × agents) at once, the input projections of all steps are one matMul before the
- * recurrence, and the recurrence is one op with a hand-written backward pass.
+ * recurrence, and the recurrence is one op with a hand-written backward pass. On the wasm
+ * backend, fc1 and the GRU run as one op on the backend's C kernels (`gruWasm.ts`); this file's
+ * tfjs-op recurrence serves the other backends. Both are tested against the same references.
  */
 import * as tf from "@tensorflow/tfjs"
 import { gruAgentLayersWasm, gruWasmAvailable } from "./gruWasm.ts"
@@ -142,7 +144,8 @@ const gruRecurrence = tf.customGrad((...args) => {
 /**
  * Run the agent over T steps from h = 0, one replica (S = 1): inputs x [T, R, in] (time-major;
  * R rows, e.g. episodes × agents) → Q and hidden states. The layers before and after the
- * recurrence run on all T·R rows at once. Differentiate inside `withFastMatMulGradient`.
+ * recurrence run on all T·R rows at once. Differentiate inside `withFastMatMulGradient`. On
+ * wasm, x gets no gradient (it is data).
  */
 export const gruAgentUnroll = (
   x: tf.Tensor,
