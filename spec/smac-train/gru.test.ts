@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest"
 import { Backend } from "../../src/backend/Backend.ts"
 import { withFastMatMulGradient } from "../../src/nn/fastMatMulGrad.ts"
 import { gruAgentSpecs, gruAgentUnroll } from "../../src/nn/gru.ts"
+import { gruWasmAvailable } from "../../src/nn/gruWasm.ts"
 import { GruAgentCpu } from "../../src/nn/gruAgentCpu.ts"
 import { ParamLayout } from "../../src/nn/params.ts"
 import { stream } from "../../src/rng/Rng.ts"
@@ -51,6 +52,7 @@ describe.each(["cpu", "wasm"] as const)("GRU agent on %s", (backend) => {
   beforeAll(async () => {
     await Effect.runPromise(Effect.gen(function*() { yield* Backend }).pipe(Effect.provide(Backend.layer(backend, 1))))
     expect(tf.getBackend()).toBe(backend)
+    expect(gruWasmAvailable()).toBe(backend === "wasm") // on wasm, the C-kernel op is what is tested
   })
 
   it("unrolled Q values equal the plain-loop agent stepped one step at a time", () => {

@@ -1,5 +1,5 @@
 /**
- * The GRU layer of `gru.ts` on the wasm backend, run as the backend's C kernels directly.
+ * The agent's fc1 and GRU layers (`gru.ts`) on the wasm backend, run on the backend's C kernels.
  *
  * Why: the recurrence is 121 steps of small ops on [R, H] = [160, 64] tensors, about 35 per
  * step forward and backward. Through tfjs's engine each op costs about 8 µs (scope and tape
@@ -21,8 +21,12 @@
  *   r = σ(gi_r + h W_hr + b_hr)    z = σ(gi_z + h W_hz + b_hz)    g = h W_hn + b_hn
  *   n = tanh(gi_n + r ⊙ g) = 2σ(2(gi_n + r ⊙ g)) − 1              h' = n + z ⊙ (h − n)
  * and the backward pass of gru.ts's comment, with db = Σ_{t,rows} of the gate gradients.
+ *
+ * The C functions' signatures are internal to tfjs-backend-wasm: they were read from version
+ * 4.22.0 (pinned in package.json), and with any other version the tfjs-op path runs instead.
  */
 import * as tf from "@tensorflow/tfjs"
+import { version_wasm } from "@tensorflow/tfjs-backend-wasm"
 
 type CFunction = (...args: Array<number | Uint8Array>) => void
 
@@ -174,8 +178,11 @@ class Kernels {
   }
 }
 
-/** Whether the raw GRU layer can run: the active backend is wasm. */
-export const gruWasmAvailable = (): boolean => tf.getBackend() === "wasm"
+/** The tfjs-backend-wasm version whose C signatures this file calls. */
+export const GRU_WASM_VERSION = "4.22.0"
+
+/** Whether the C-kernel layers can run: the active backend is wasm, of the version they were written against. */
+export const gruWasmAvailable = (): boolean => tf.getBackend() === "wasm" && version_wasm === GRU_WASM_VERSION
 
 /**
  * The agent's layers up to the GRU over T steps from h = 0, for inputs x [T·R, D] (rows t·R + r):
