@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest"
 import { Backend } from "../../src/backend/Backend.ts"
 import { withFastMatMulGradient } from "../../src/nn/fastMatMulGrad.ts"
 import { gruAgentSpecs, gruAgentUnroll } from "../../src/nn/gru.ts"
-import { gruWasmAvailable } from "../../src/nn/gruWasm.ts"
+import { gruAgentLayersWasm, gruWasmAvailable } from "../../src/nn/gruWasm.ts"
 import { GruAgentCpu } from "../../src/nn/gruAgentCpu.ts"
 import { ParamLayout } from "../../src/nn/params.ts"
 import { stream } from "../../src/rng/Rng.ts"
@@ -94,6 +94,19 @@ describe.each(["cpu", "wasm"] as const)("GRU agent on %s", (backend) => {
     for (let k = 0; k < got.length; k++) maxAbs = Math.max(maxAbs, Math.abs(got[k]! - want[k]!))
     expect(maxAbs).toBeLessThan(1e-5)
     expect(Math.max(...Array.from(want, Math.abs))).toBeGreaterThan(1e-2) // the comparison is not of zeros
+    expect(held()).toEqual(before)
+  })
+
+  it.runIf(backend === "wasm")("a parameter of the wrong shape is an error naming it, before any kernel runs", () => {
+    const before = held()
+    const H = shape.hidden
+    const call = () => tf.tidy(() => {
+      const p = (dims: Array<number>) => tf.zeros(dims)
+      return gruAgentLayersWasm(T, false, tf.zeros([T * R, shape.inputs]) as tf.Tensor2D)(
+        p([shape.inputs, H]), p([H]), p([H, 3 * H]), p([3 * H]), p([H, 2 * H]), p([3 * H])
+      )
+    })
+    expect(call).toThrow(/expected .*W_h \[4,12\].*; got .*W_h \[4,8\]/)
     expect(held()).toEqual(before)
   })
 })

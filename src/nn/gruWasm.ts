@@ -198,6 +198,14 @@ export const gruAgentLayersWasm = (T: number, forBackward: boolean, x: tf.Tensor
   const H = w1.shape[1]!
   const R = TR / T
   const RH = R * H
+  // The C kernels read whatever memory the shapes say: check them all before any call.
+  const expected: Array<[string, tf.Tensor, Array<number>]> = [
+    ["x", x, [T * R, I]], ["W1", w1, [I, H]], ["b1", b1, [H]], ["W_i", wi, [H, 3 * H]], ["b_i", bi, [3 * H]], ["W_h", wh, [H, 3 * H]], ["b_h", bh, [3 * H]]
+  ]
+  const bad = expected.filter(([, t, shape]) => t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]) || t.dtype !== "float32")
+  if (!Number.isInteger(R) || R < 1 || bad.length > 0) {
+    throw new Error(`gruAgentLayersWasm: over T = ${T} steps, expected ${expected.map(([n, , sh]) => `${n} [${sh}]`).join(", ")} (float32); got ${expected.map(([n, t]) => `${n} [${t.shape}] ${t.dtype}`).join(", ")}`)
+  }
   const k = new Kernels(tf.backend() as unknown as WasmBackend)
   const wis = tf.split(wi, 3, 1) as Array<tf.Tensor>
   const [wiR, wiZ, wiN] = wis.map((w) => k.id(w)) as [Id, Id, Id] // [H, H] each
