@@ -185,9 +185,9 @@ export const GRU_WASM_VERSION = "4.22.0"
 export const gruWasmAvailable = (): boolean => tf.getBackend() === "wasm" && version_wasm === GRU_WASM_VERSION
 
 /**
- * The agent's layers up to the GRU over T steps from h = 0, for inputs x [T·R, D] (rows t·R + r):
+ * The agent's layers up to the GRU over T steps from h = 0, for inputs x [T·R, I] (rows t·R + r):
  *   e_t = relu(x_t W1 + b1)      gates from e_t W_i + b_i and h W_h + b_h (r | z | n)
- * with W1 [D, H], b1 [H], W_i, W_h [H, 3H], b_i, b_h [3H] → h [T, R, H], differentiable in the
+ * with W1 [I, H], b1 [H], W_i, W_h [H, 3H], b_i, b_h [3H] → h [T, R, H], differentiable in the
  * seven parameters (x is data: it gets no gradient). Each gate's e W_ig + b_ig is one matMul over
  * all steps, so the gates come out gate-major. `forBackward`: whether the gradient tape is
  * running, i.e. whether to keep what the backward pass needs.
@@ -264,7 +264,7 @@ export const gruAgentLayersWasm = (T: number, forBackward: boolean, x: tf.Tensor
   return {
     value: hs as tf.Tensor3D, // [T, R, H]
     gradFunc: (dy: tf.Tensor, saved: Array<tf.Tensor>) => {
-      if (saved.length === 0) throw new Error("gruLayerWasm: a backward pass through a forward run with forBackward = false")
+      if (saved.length === 0) throw new Error("gruAgentLayersWasm: a backward pass through a forward run with forBackward = false")
       const [xK, eK, rsK, zsK, nsK, gsK, hpK, ...ws] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, ...Array<tf.Tensor>]
       const wT = ws.map((w) => tf.transpose(w)) // W_iᵀ and W_hᵀ per gate: [H, H] each
       const [wiRT, wiZT, wiNT, whRT, whZT, whNT] = wT.map((w) => k.id(w)) as [Id, Id, Id, Id, Id, Id]
