@@ -25,8 +25,8 @@
  * The C functions' signatures are internal to tfjs-backend-wasm: they were read from version
  * 4.22.0 (pinned in package.json), and with any other version the tfjs-op path runs instead.
  */
+import { createRequire } from "node:module"
 import * as tf from "@tensorflow/tfjs"
-import { version_wasm } from "@tensorflow/tfjs-backend-wasm"
 
 type CFunction = (...args: Array<number | Uint8Array>) => void
 
@@ -181,8 +181,24 @@ class Kernels {
 /** The tfjs-backend-wasm version whose C signatures this file calls. */
 export const GRU_WASM_VERSION = "4.22.0"
 
+/**
+ * The installed tfjs-backend-wasm's version, read from its package.json: importing the package
+ * itself would register the wasm backend as tfjs's default for every importer of this file.
+ */
+let installedWasmVersion: string | null | undefined
+const wasmVersion = (): string | null => {
+  if (installedWasmVersion === undefined) {
+    try {
+      installedWasmVersion = (createRequire(import.meta.url)("@tensorflow/tfjs-backend-wasm/package.json") as { version: string }).version
+    } catch {
+      installedWasmVersion = null
+    }
+  }
+  return installedWasmVersion
+}
+
 /** Whether the C-kernel layers can run: the active backend is wasm, of the version they were written against. */
-export const gruWasmAvailable = (): boolean => tf.getBackend() === "wasm" && version_wasm === GRU_WASM_VERSION
+export const gruWasmAvailable = (): boolean => tf.getBackend() === "wasm" && wasmVersion() === GRU_WASM_VERSION
 
 /**
  * The agent's layers up to the GRU over T steps from h = 0, for inputs x [T·R, I] (rows t·R + r):
