@@ -170,7 +170,7 @@ class Kernels {
   transpose(x: Id, rows: number, cols: number, out: Id): void {
     this.c.transpose(x, shapeBytes([rows, cols]), 2, FLOAT32, out, shapeBytes([1, 0]), 2)
   }
-  /** n elements from `src` to `dst` (ids made here or tensors' ids via `id`). */
+  /** n elements of `src` from `srcStart` into `dst` from `dstStart`. */
   copy(src: tf.TensorInfo, srcStart: number, dst: tf.TensorInfo, dstStart: number, n: number): void {
     const heap = new Float32Array(this.backend.wasm.HEAPU8.buffer)
     const s = this.data(src).memoryOffset / 4 + srcStart
@@ -286,7 +286,6 @@ export const gruAgentLayersWasm = (T: number, forBackward: boolean, x: tf.Tensor
       const [wiRT, wiZT, wiNT, whRT, whZT, whNT] = wT.map((w) => k.id(w)) as [Id, Id, Id, Id, Id, Id]
       const block = TR * H
       const grads: Array<tf.Tensor> = []
-      let DT: tf.Tensor | undefined
       try {
         const one = k.alloc([], Float32Array.of(1)).id
         // The gate gradients, gate-major [dn | dr | dz | dn ⊙ r]: [4, T·R, H]. Blocks 0–2 are dgi
@@ -342,23 +341,23 @@ export const gruAgentLayersWasm = (T: number, forBackward: boolean, x: tf.Tensor
         // Through e = relu(x W1 + b1): [dW1; db1] = [xᵀ; 1ᵀ] (de ⊙ [e > 0]): [I + 1, H]
         k.positive(k.id(eK), t1)
         k.mul(de.id, t1, t2, block)
+        const ones = k.alloc([TR, 1], new Float32Array(TR).fill(1)) // 1: [T·R, 1]
         const xT1 = k.alloc([I + 1, TR])
         k.transpose(k.id(xK), TR, I, k.view(xT1.info, 0, I * TR))
-        k.copy(k.alloc([TR], new Float32Array(TR).fill(1)).info, 0, xT1.info, I * TR, TR)
+        k.copy(ones.info, 0, xT1.info, I * TR, TR)
         const dW1b1 = k.alloc([I + 1, H])
         k.matMul(xT1.id, I + 1, TR, t2, H, 0, dW1b1.id)
         grads.push(k.take(dW1b1, [I + 1, H]))
         // Σ over steps and rows as products with Dᵀ [4H, T·R] (rows gate-major): dW = (dgateᵀ input)ᵀ
         // (the narrow input is XNNPACK's packed operand), db = dgateᵀ 1.
-        DT = tf.reshape(tf.transpose(k.take(D, [4, TR, H]), [0, 2, 1]), [4 * H, TR])
+        const DT = tf.reshape(tf.transpose(k.take(D, [4, TR, H]), [0, 2, 1]), [4 * H, TR])
         const dgiT = k.view(DT, 0, 3 * H * TR) // [dn | dr | dz]ᵀ
         const dghT = k.view(DT, H * TR, 3 * H * TR) // [dr | dz | dn ⊙ r]ᵀ
-        const ones = k.alloc([TR, 1], new Float32Array(TR).fill(1)).id
         for (const [dT, input] of [[dgiT, k.id(eK)], [dghT, k.id(hpK)]] as const) {
           const w = k.alloc([3 * H, H])
           k.matMul(dT, 3 * H, TR, input, H, 0, w.id)
           const b = k.alloc([3 * H, 1])
-          k.matMul(dT, 3 * H, TR, ones, 1, 0, b.id)
+          k.matMul(dT, 3 * H, TR, ones.id, 1, 0, b.id)
           grads.push(k.take(w, [3 * H, H]), k.take(b, [3 * H, 1]))
         }
       } finally {
