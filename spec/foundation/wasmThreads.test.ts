@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { Backend, resolveThreads } from "../../src/backend/Backend.ts"
+import { shareWasmIdentity } from "../../src/backend/wasmIdentity.ts"
 import { wasmThreadsInUse } from "../../src/backend/wasmThreads.ts"
 import { makeEnv } from "../../src/envs/smac/Env.ts"
 import { BUILTIN_MAPS } from "../../src/envs/smac/MapSpec.ts"
@@ -51,5 +52,30 @@ describe("wasm threads", () => {
     expect(wasmThreadsInUse()).toBe(2) // not a silent fallback to one thread
     expect({ qmix: updatedParams("qmix"), fsv: updatedParams("fsv") }).toEqual(one)
     expect(tf.memory().numTensors).toBe(0)
+  }, 120_000)
+
+  it("clone a tensor by sharing its memory, freed with the last holder, and give the same update bytes as the package's copying Identity", async () => {
+    expect(await activate(1)).toBe(1)
+    const backend = tf.engine().backend
+    const before = backend.numDataIds()
+    const x = tf.tensor1d([1, 2, 3])
+    const y = tf.clone(x)
+    expect(backend.numDataIds()).toBe(before + 1) // one buffer for both: no copy
+    x.dispose()
+    expect(Array.from(y.dataSync())).toEqual([1, 2, 3]) // still there after the first holder let go
+    y.dispose()
+    expect(backend.numDataIds()).toBe(before)
+    const shared = { qmix: updatedParams("qmix"), fsv: updatedParams("fsv") }
+    try {
+      shareWasmIdentity(false)
+      const x2 = tf.tensor1d([4])
+      const y2 = tf.clone(x2)
+      expect(backend.numDataIds()).toBe(before + 2) // the package's kernel copies: the comparison below is a real one
+      tf.dispose([x2, y2])
+      expect({ qmix: updatedParams("qmix"), fsv: updatedParams("fsv") }).toEqual(shared)
+    } finally {
+      shareWasmIdentity(true)
+    }
+    expect(backend.numDataIds()).toBe(before)
   }, 120_000)
 })
