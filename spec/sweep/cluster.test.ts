@@ -157,7 +157,7 @@ if (skip) {
       runners.find((r) => r.child.pid === victim.pid)!.child.kill("SIGKILL")
       victimConfig = victim.config
 
-      const submitted = await within(150_000, "the coordinator", coordinator.done)
+      const submitted = await within(300_000, "the coordinator", coordinator.done)
       expect(submitted.stderr).not.toMatch(/error:/)
       expect(submitted.code).toBe(0)
       expect(summaryDigest(submitted.stdout)).toBe(localDigest)
@@ -187,7 +187,7 @@ if (skip) {
       }
       for (const r of runners) r.child.kill("SIGTERM")
       await within(30_000, "runners stopping", Promise.all(runners.map((r) => r.done)))
-    }, 240_000)
+    }, 420_000)
 
     it("resubmitting a finished sweep computes nothing and returns the same summary digest", async () => {
       const before = logLines(logCluster).length
