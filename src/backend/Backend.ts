@@ -10,7 +10,6 @@
  * and are disposed when it closes, on success, failure or interruption alike.
  */
 import * as tf from "@tensorflow/tfjs"
-import "./wasmIdentity.ts"
 import { availableParallelism } from "node:os"
 import { Context, Effect, Layer, Schema, Scope } from "effect"
 import { MAX_WASM_THREADS, registerWasmThreads, wasmThreadsInUse } from "./wasmThreads.ts"

@@ -31,7 +31,7 @@ import type { CpuInfo } from "node:os"
 import { dirname, join } from "node:path"
 import * as tf from "@tensorflow/tfjs"
 import * as tfWasm from "@tensorflow/tfjs-backend-wasm"
-import "./wasmIdentity.ts"
+import "./wasmIdentity.ts" // every importer of the wasm backend gets its memory-sharing Identity
 
 const require = createRequire(import.meta.url)
 /** The CommonJS `os` object, the one Emscripten's `require("os")` sees (an ESM namespace is read-only). */
