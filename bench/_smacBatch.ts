@@ -1,14 +1,14 @@
 /** Shared by `smac-train.ts` and its worker: a synthetic batch on the comparison shape, and one learner updating on it. */
 import * as tf from "@tensorflow/tfjs"
-import type { RecurrentAlgo } from "../src/learners/recurrent/Learner.ts"
-import { buildRecurrentLearner, defaultRecurrentLearnerConfigs } from "../src/learners/recurrent/registry.ts"
+import type { RecurrentAlgo } from "../src/learners/recurrent.ts"
+import { buildSmacLearner, defaultSmacLearnerConfigs } from "../pipelines/smac/learners.ts"
 import { stream } from "../src/rng/Rng.ts"
-import { inputDim, type SmacShape } from "../src/runner/Episode.ts"
-import type { EpisodeBatchData } from "../src/runner/EpisodeBuffer.ts"
-import { gumbelNoise, learnerUpdate } from "../src/runner/train.ts"
+import { inputDim, type EpisodeShape } from "../pipelines/smac/Episode.ts"
+import type { EpisodeBatchData } from "../pipelines/smac/EpisodeBuffer.ts"
+import { gumbelNoise, learnerUpdate } from "../pipelines/smac/train.ts"
 
 /** A full batch of B episodes of T steps with random features (no padding); `part` picks the stream. */
-export const syntheticBatch = (shape: SmacShape, T: number, B: number, part = 0): EpisodeBatchData => {
+export const syntheticBatch = (shape: EpisodeShape, T: number, B: number, part = 0): EpisodeBatchData => {
   const rng = stream(part, ["bench", "smac-train", "batch"])
   const { agents: N, actions: A, stateDim } = shape
   const f = (n: number) => Float32Array.from({ length: n }, () => rng.float())
@@ -37,8 +37,8 @@ export const syntheticBatch = (shape: SmacShape, T: number, B: number, part = 0)
  * (forward, backward, RMSProp) on `data`; `part` picks the Gumbel stream. `dispose()` frees its
  * target network.
  */
-export const benchUpdater = (algo: RecurrentAlgo, shape: SmacShape, data: EpisodeBatchData, part = 0) => {
-  const learner = buildRecurrentLearner(algo, shape, defaultRecurrentLearnerConfigs)
+export const benchUpdater = (algo: RecurrentAlgo, shape: EpisodeShape, data: EpisodeBatchData, part = 0) => {
+  const learner = buildSmacLearner(algo, shape, defaultSmacLearnerConfigs)
   const params = learner.layout.init(stream(0, ["bench", algo]))
   const squareAvg = new Float32Array(params.length)
   const target = learner.layout.tensors(params, 1)

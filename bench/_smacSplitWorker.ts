@@ -9,8 +9,8 @@ import * as tf from "@tensorflow/tfjs"
 import "@tensorflow/tfjs-backend-wasm"
 import { makeEnv } from "../src/envs/smac/Env.ts"
 import { BUILTIN_MAPS } from "../src/envs/smac/MapSpec.ts"
-import type { RecurrentAlgo } from "../src/learners/recurrent/Learner.ts"
-import { smacShape } from "../src/runner/EpisodeRunner.ts"
+import type { RecurrentAlgo } from "../src/learners/recurrent.ts"
+import { smacShape } from "../pipelines/smac/EpisodeRunner.ts"
 import { benchUpdater, syntheticBatch } from "./_smacBatch.ts"
 
 const { algo, episodes, index } = workerData as { algo: RecurrentAlgo; episodes: number; index: number }

@@ -9,10 +9,10 @@
  */
 import * as tf from "@tensorflow/tfjs"
 import { Effect, Layer } from "effect"
-import { jobsFromEnv, matrixConfig, programsOf } from "../pipelines/matrix.ts"
+import { jobsFromEnv, matrixConfig, matrixPrograms } from "../pipelines/matrix/stage.ts"
 import { Backend, type BackendName } from "../src/backend/Backend.ts"
-import { CHUNK, discretePrograms, programTrainer } from "../src/learners/discrete/program.ts"
-import { trainPrograms } from "../src/learners/pool.ts"
+import { MATRIX_CHUNK, matrixProgramModule, matrixProgramTrainer } from "../pipelines/matrix/program.ts"
+import { trainPrograms } from "../src/runtime/pool.ts"
 import { flag, median } from "./_util.ts"
 
 export const run = async (args: ReadonlyArray<string>): Promise<void> => {
@@ -20,15 +20,15 @@ export const run = async (args: ReadonlyArray<string>): Promise<void> => {
   const backend = (flag(args, "--backend") ?? "wasm") as BackendName
   await Effect.runPromise(Effect.scoped(Layer.build(Backend.layer(backend))))
   const out = (line: string) => process.stdout.write(`${line}\n`)
-  out(`matrix learners on ${tf.getBackend()}, ${steps} steps each in one thread (median over chunks of ${CHUNK} steps)`)
+  out(`matrix learners on ${tf.getBackend()}, ${steps} steps each in one thread (median over chunks of ${MATRIX_CHUNK} steps)`)
   out(`learner      replicas  updates/s  ms/update`)
-  for (const spec of programsOf(matrixConfig({ steps }))) {
-    const trainer = programTrainer(spec)
+  for (const spec of matrixPrograms(matrixConfig({ steps }))) {
+    const trainer = matrixProgramTrainer(spec)
     const perUpdate: Array<number> = []
     while (trainer.stepsDone() < steps) {
       const u0 = trainer.updatesDone()
       const t0 = performance.now()
-      trainer.run(CHUNK)
+      trainer.run(MATRIX_CHUNK)
       const du = trainer.updatesDone() - u0
       if (du > 0) perUpdate.push((performance.now() - t0) / du)
     }
@@ -41,6 +41,6 @@ export const run = async (args: ReadonlyArray<string>): Promise<void> => {
   const jobs = jobsFromEnv()
   out(`whole default reproduction: ${config.runs.length} learner variants × ${config.seeds.length} seeds × ${config.steps} steps on ${jobs} thread(s)…`)
   const t0 = performance.now()
-  await Effect.runPromise(trainPrograms(discretePrograms, programsOf(config), { jobs, backend }))
+  await Effect.runPromise(trainPrograms(matrixProgramModule, matrixPrograms(config), { jobs, backend }))
   out(`whole default reproduction: ${((performance.now() - t0) / 1000).toFixed(1)} s wall`)
 }

@@ -7,11 +7,11 @@
  * maxAbsError ≤ 0.5. Not a timing; it is the evidence for the defaults.
  */
 import { Effect, Layer } from "effect"
-import { jobsFromEnv, matrixConfig } from "../pipelines/matrix.ts"
+import { jobsFromEnv, matrixConfig } from "../pipelines/matrix/stage.ts"
 import { Backend } from "../src/backend/Backend.ts"
-import { FSV_GRADIENTS } from "../src/learners/discrete/fsv.ts"
-import { discretePrograms, type ProgramSpec } from "../src/learners/discrete/program.ts"
-import { trainPrograms } from "../src/learners/pool.ts"
+import { DISCRETE_FSV_GRADIENTS } from "../src/learners/fsv/discrete.ts"
+import { matrixProgramModule, type MatrixProgram } from "../pipelines/matrix/program.ts"
+import { trainPrograms } from "../src/runtime/pool.ts"
 import { flag } from "./_util.ts"
 
 export const run = async (args: ReadonlyArray<string>): Promise<void> => {
@@ -19,11 +19,11 @@ export const run = async (args: ReadonlyArray<string>): Promise<void> => {
   const seeds = Number(flag(args, "--seeds") ?? 5)
   await Effect.runPromise(Effect.scoped(Layer.build(Backend.layer("wasm"))))
   const base = matrixConfig({ steps, seeds })
-  const variants = FSV_GRADIENTS.flatMap((gradients) =>
+  const variants = DISCRETE_FSV_GRADIENTS.flatMap((gradients) =>
     (["none", "agents"] as const).map((lambdaNormalization) => ({ gradients, lambdaNormalization }))
   )
   const alpha0s = [0.1, 0.01]
-  const specs: Array<ProgramSpec> = variants.map((v) => ({
+  const specs: Array<MatrixProgram> = variants.map((v) => ({
     actionCounts: base.actionCounts,
     payoff: base.payoff,
     learners: { ...base.learners, fsv: { ...base.learners.fsv, ...v } },
@@ -33,7 +33,7 @@ export const run = async (args: ReadonlyArray<string>): Promise<void> => {
     label: ["matrix", "fsv"],
     steps
   }))
-  const results = (await Effect.runPromise(trainPrograms(discretePrograms, specs, { jobs: jobsFromEnv(), backend: "wasm" }))).map((o) => o.results)
+  const results = (await Effect.runPromise(trainPrograms(matrixProgramModule, specs, { jobs: jobsFromEnv(), backend: "wasm" }))).map((o) => o.results)
   process.stdout.write(`FSV choices, ${steps} steps, ${seeds} seeds: (A,A) greedy / maxAbsError ≤ 0.5 / both, and the errors\n`)
   variants.forEach((v, k) => {
     for (const a0 of alpha0s) {

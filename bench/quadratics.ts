@@ -14,9 +14,9 @@
  */
 import * as tf from "@tensorflow/tfjs"
 import { Effect, Layer } from "effect"
-import { jobsFromEnv, programsOf, quadraticsConfig, runQuadratics } from "../pipelines/quadratics.ts"
+import { jobsFromEnv, quadraticsPrograms, quadraticsConfig, runQuadratics } from "../pipelines/quadratics/stage.ts"
 import { Backend, type BackendName } from "../src/backend/Backend.ts"
-import { CHUNK, programTrainer } from "../src/learners/continuous/program.ts"
+import { QUADRATICS_CHUNK, quadraticsProgramTrainer } from "../pipelines/quadratics/program.ts"
 import { flag, median } from "./_util.ts"
 
 export const run = async (args: ReadonlyArray<string>): Promise<void> => {
@@ -29,17 +29,17 @@ export const run = async (args: ReadonlyArray<string>): Promise<void> => {
 
   const config = quadraticsConfig({ seeds, steps })
   out(`quadratics learners on ${tf.getBackend()}, ${seeds} seeds batched, ${learnerSteps} steps past warm-up in one thread ` +
-    `(median over chunks of ${CHUNK} steps)`)
+    `(median over chunks of ${QUADRATICS_CHUNK} steps)`)
   out(`learner      ms/update  updates/s  seed-updates/s`)
-  for (const spec of programsOf(config)) {
+  for (const spec of quadraticsPrograms(config)) {
     const warmup = spec.learners[spec.algo].warmupSteps
-    const trainer = programTrainer({ ...spec, steps: warmup + learnerSteps })
+    const trainer = quadraticsProgramTrainer({ ...spec, steps: warmup + learnerSteps })
     trainer.run(warmup)
     const perUpdate: Array<number> = []
     while (trainer.stepsDone() < warmup + learnerSteps) {
       const u0 = trainer.updatesDone()
       const t0 = performance.now()
-      trainer.run(CHUNK)
+      trainer.run(QUADRATICS_CHUNK)
       const du = trainer.updatesDone() - u0
       if (du > 0) perUpdate.push((performance.now() - t0) / du)
     }

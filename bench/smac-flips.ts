@@ -10,16 +10,16 @@
  */
 import * as tf from "@tensorflow/tfjs"
 import "@tensorflow/tfjs-backend-wasm"
-import { defaultSmacConfig } from "../pipelines/smac.ts"
+import { defaultSmacConfig } from "../pipelines/smac/stage.ts"
 import { makeEnv } from "../src/envs/smac/Env.ts"
 import { BUILTIN_MAPS } from "../src/envs/smac/MapSpec.ts"
-import { agentShape, type RecurrentAlgo } from "../src/learners/recurrent/Learner.ts"
-import { buildRecurrentLearner } from "../src/learners/recurrent/registry.ts"
+import { agentShape, type RecurrentAlgo } from "../src/learners/recurrent.ts"
+import { buildSmacLearner } from "../pipelines/smac/learners.ts"
 import { GruAgentCpu } from "../src/nn/gruAgentCpu.ts"
 import { streamState } from "../src/rng/Rng.ts"
-import { EpisodeRunner, smacShape } from "../src/runner/EpisodeRunner.ts"
-import { greedySelector } from "../src/runner/selectors.ts"
-import { createTrainer, streamLabels } from "../src/runner/train.ts"
+import { EpisodeRunner, smacShape } from "../pipelines/smac/EpisodeRunner.ts"
+import { greedySelector } from "../pipelines/smac/selectors.ts"
+import { createSmacTrainer, streamLabels } from "../pipelines/smac/train.ts"
 import { flag } from "./_util.ts"
 
 export async function run(args: ReadonlyArray<string>): Promise<void> {
@@ -33,8 +33,8 @@ export async function run(args: ReadonlyArray<string>): Promise<void> {
   const config = defaultSmacConfig(200_000)
   const env = makeEnv(spec)
   const shape = smacShape(env)
-  const learner = buildRecurrentLearner(algo, shape, config.learners)
-  const trainer = createTrainer({ map: spec, learner, settings: config.run, rootSeed: config.rootSeed, seed })
+  const learner = buildSmacLearner(algo, shape, config.learners)
+  const trainer = createSmacTrainer({ map: spec, learner, settings: config.run, rootSeed: config.rootSeed, seed })
   const runner = new EpisodeRunner(env, config.run.envs, learner.training.agentHidden)
   const labels = streamLabels(algo, spec.name, seed)
   const starts = (i: number) => streamState(config.rootSeed, [...labels.test(i), "smac-flips"])

@@ -23,14 +23,14 @@ import * as tf from "@tensorflow/tfjs"
 import { Effect, Layer } from "effect"
 import { Backend, defaultThreads } from "../src/backend/Backend.ts"
 import { wasmThreadsInUse } from "../src/backend/wasmThreads.ts"
-import { defaultSmacConfig } from "../pipelines/smac.ts"
+import { defaultSmacConfig } from "../pipelines/smac/stage.ts"
 import { makeEnv } from "../src/envs/smac/Env.ts"
 import { BUILTIN_MAPS, type BuiltinMapName } from "../src/envs/smac/MapSpec.ts"
-import { RECURRENT_ALGOS, type RecurrentAlgo } from "../src/learners/recurrent/Learner.ts"
-import { buildRecurrentLearner } from "../src/learners/recurrent/registry.ts"
-import { inputDim } from "../src/runner/Episode.ts"
-import { smacShape } from "../src/runner/EpisodeRunner.ts"
-import { createTrainer } from "../src/runner/train.ts"
+import { RECURRENT_ALGOS, type RecurrentAlgo } from "../src/learners/recurrent.ts"
+import { buildSmacLearner } from "../pipelines/smac/learners.ts"
+import { inputDim } from "../pipelines/smac/Episode.ts"
+import { smacShape } from "../pipelines/smac/EpisodeRunner.ts"
+import { createSmacTrainer } from "../pipelines/smac/train.ts"
 import { benchUpdater, syntheticBatch } from "./_smacBatch.ts"
 import { flag, median } from "./_util.ts"
 
@@ -125,8 +125,8 @@ export async function run(args: ReadonlyArray<string>): Promise<void> {
     for (const algo of algos) {
       const spec = BUILTIN_MAPS[map]
       const config = defaultSmacConfig(10_000_000)
-      const learner = buildRecurrentLearner(algo, smacShape(makeEnv(spec)), config.learners)
-      const trainer = createTrainer({ map: spec, learner, settings: { ...config.run, testInterval: 10_000_000 }, rootSeed: 0, seed: 0 })
+      const learner = buildSmacLearner(algo, smacShape(makeEnv(spec)), config.learners)
+      const trainer = createSmacTrainer({ map: spec, learner, settings: { ...config.run, testInterval: 10_000_000 }, rootSeed: 0, seed: 0 })
       while (trainer.updates() === 0) trainer.advance(100)
       const t0 = performance.now()
       const s0 = trainer.tEnv()

@@ -2,15 +2,15 @@
  * The paper's experiments as stages. Each is a value: run it with `runStage` from
  * `fsv-ts/store`, combine it with your own stages, rerun and verify its artifacts.
  */
-export { MatrixConfig, matrixConfig, matrixStage } from "./matrix.ts"
-export { matrixFromStages, trainAndEvaluate, trainConfigsOf, variantKey } from "./matrixComposed.ts"
+export { MatrixConfig, matrixConfig, matrixStage } from "./matrix/stage.ts"
+export { matrixFromStages, trainAndEvaluate, trainConfigsOf, variantKey } from "./matrix/composed.ts"
 export {
   EVALUATION,
   EvaluationFile,
   MatrixEvaluateConfig,
   matrixEvaluateStage
-} from "./matrixEvaluate.ts"
-export { MatrixReportConfig, matrixReportStage } from "./matrixReport.ts"
+} from "./matrix/evaluateStage.ts"
+export { MatrixReportConfig, matrixReportStage } from "./matrix/reportStage.ts"
 export {
   float32FromBytes,
   MatrixLearner,
@@ -20,8 +20,8 @@ export {
   PARAMETERS,
   TRAINED,
   TrainedFile
-} from "./matrixTrain.ts"
-export { QuadraticsConfig, quadraticsConfig, quadraticsStage } from "./quadratics.ts"
-export { defaultSmacConfig, SmacConfig, smacStage } from "./smac.ts"
-export { readInputBytes, readInputJson, StageInputInvalid, stageInput } from "./stageInput.ts"
-export { TheoryConfig, theoryStage, theoryTable } from "./theory.ts"
+} from "./matrix/trainStage.ts"
+export { QuadraticsConfig, quadraticsConfig, quadraticsStage } from "./quadratics/stage.ts"
+export { defaultSmacConfig, SmacConfig, smacStage } from "./smac/stage.ts"
+export { readInputBytes, readInputJson, StageInputInvalid, stageInput } from "../src/store/StageInput.ts"
+export { TheoryConfig, theoryStage, theoryTable } from "./theory/stage.ts"

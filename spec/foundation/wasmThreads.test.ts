@@ -12,7 +12,7 @@ import { shareWasmIdentity } from "../../src/backend/wasmIdentity.ts"
 import { wasmThreadsInUse } from "../../src/backend/wasmThreads.ts"
 import { makeEnv } from "../../src/envs/smac/Env.ts"
 import { BUILTIN_MAPS } from "../../src/envs/smac/MapSpec.ts"
-import { smacShape } from "../../src/runner/EpisodeRunner.ts"
+import { smacShape } from "../../pipelines/smac/EpisodeRunner.ts"
 import { benchUpdater, syntheticBatch } from "../../bench/_smacBatch.ts"
 
 /** Activate wasm on `threads` threads; resolves to the count the Backend service reports. */

@@ -10,13 +10,13 @@ import { energyPolicy, softValue as softValueRef } from "../../src/core/softValu
 import { qTotFactored } from "../../src/core/factorization.ts"
 import { qmixMix as qmixRef, vdnMix as vdnRef } from "../../src/core/mixers.ts"
 import { gameFromFlat, type MatrixGame, nonMonotonicGame } from "../../src/envs/matrix.ts"
-import { alphaAt, defaultFsvConfig, type FsvConfig, fsvMix, makeFsv } from "../../src/learners/discrete/fsv.ts"
-import type { DiscreteLearner, GameTensors } from "../../src/learners/discrete/Learner.ts"
-import { defaultQmixConfig, makeQmix } from "../../src/learners/discrete/qmix.ts"
-import { defaultQtranAltConfig, makeQtranAlt } from "../../src/learners/discrete/qtranAlt.ts"
-import { defaultQtranBaseConfig, makeQtranBase } from "../../src/learners/discrete/qtranBase.ts"
-import { gameShape, gameTensors } from "../../src/learners/discrete/train.ts"
-import { defaultVdnConfig, makeVdn } from "../../src/learners/discrete/vdn.ts"
+import { alphaAt, defaultDiscreteFsvConfig, type DiscreteFsvConfig, discreteFsvMix, makeDiscreteFsv } from "../../src/learners/fsv/discrete.ts"
+import type { DiscreteLearner, DiscreteGameTensors } from "../../src/learners/discrete.ts"
+import { defaultQmixConfig, makeQmix } from "../../src/learners/qmix/discrete.ts"
+import { defaultQtranAltConfig, makeQtranAlt } from "../../src/learners/qtran/alt.ts"
+import { defaultQtranBaseConfig, makeQtranBase } from "../../src/learners/qtran/base.ts"
+import { gameShape, gameTensors } from "../../pipelines/matrix/train.ts"
+import { defaultVdnConfig, makeVdn } from "../../src/learners/vdn/discrete.ts"
 import { UNAVAILABLE } from "../../src/nn/softValue.ts"
 import {
   agentQRef,
@@ -43,7 +43,7 @@ const games: Array<[string, MatrixGame]> = [
 
 /** The learner's agentQ [S][N][A] and qTot [S][J] for every joint action, and its loss on random weights. */
 const run = (learner: DiscreteLearner, game: MatrixGame, flat: Float32Array, step: number, weights: Float32Array) => {
-  const tensors: GameTensors = gameTensors(game, S)
+  const tensors: DiscreteGameTensors = gameTensors(game, S)
   try {
     return tf.tidy(() => {
       const params = learner.layout.named(learner.layout.tensors(flat, S))
@@ -195,7 +195,7 @@ describe.each(games)("learners vs float64 references, %s", (_, game) => {
   })
 
   /** λ by Eq. 14–15 with e_{u,i} computed explicitly (no reordering). */
-  const lambdaRef = (p: Named, config: FsvConfig, u: ReadonlyArray<number>): Array<number> => {
+  const lambdaRef = (p: Named, config: DiscreteFsvConfig, u: ReadonlyArray<number>): Array<number> => {
     const es = mlpRef(stateRef(game), p, "lambda.stateEmbed", 2)
     const { heads: H, keyDim: D, lambdaEmbed: E } = config
     const query = linearRef(es, p["lambda.wq"]!, new Float32Array(H * D))
@@ -221,10 +221,10 @@ describe.each(games)("learners vs float64 references, %s", (_, game) => {
 
   describe.each([["none" as const], ["agents" as const]])("FSV with λ normalization %s", (normalization) => {
     it("Q_tot = Σ λ_i (Q_i − V_i) + Σ w_i V_i + b with V_i = α log Σ exp(Q_i/α) at the annealed α", () => {
-      const config: FsvConfig = { ...defaultFsvConfig(1000), lambdaNormalization: normalization }
+      const config: DiscreteFsvConfig = { ...defaultDiscreteFsvConfig(1000), lambdaNormalization: normalization }
       const alpha0s = [0.1, 0.5]
       const step = 400
-      check(makeFsv(gameShape(game), config, alpha0s), `fsv ${normalization}`, (p, s) => {
+      check(makeDiscreteFsv(gameShape(game), config, alpha0s), `fsv ${normalization}`, (p, s) => {
         const alpha = alphaAt(config, alpha0s[s]!, step)
         expect(alpha).toBeCloseTo(1 + (alpha0s[s]! - 1) * 0.4, 12)
         const q = available(game, agentQRef(game, p))
@@ -252,7 +252,7 @@ describe("FSV's stop-gradients (Eq. 33) and soft values", () => {
     tf.tidy(() => {
       const actions = tf.tensor4d(u.flatMap((a) => oneHot(a, 3)), [1, 1, 2, 3])
       const f = (q: tf.Tensor, l: tf.Tensor, wt: tf.Tensor, bt: tf.Tensor) =>
-        tf.sum(fsvMix({ q, actions, alpha: tf.tensor2d([[alpha]]), lambda: l, w: wt, b: bt, unavailable: undefined, gradients }))
+        tf.sum(discreteFsvMix({ q, actions, alpha: tf.tensor2d([[alpha]]), lambda: l, w: wt, b: bt, unavailable: undefined, gradients }))
       const inputs = [tf.tensor3d([qv]), tf.tensor3d([[lambda]]), tf.tensor3d([[w]]), tf.tensor2d([[0.25]])]
       const value = f(inputs[0]!, inputs[1]!, inputs[2]!, inputs[3]!).arraySync() as number
       const grads = tf.grads(f as (...x: Array<tf.Tensor>) => tf.Tensor)(inputs).map((g) => (g.arraySync() as Array<unknown>).flat(3) as Array<number>)
@@ -291,7 +291,7 @@ describe("FSV's stop-gradients (Eq. 33) and soft values", () => {
     const got = tf.tidy(() => {
       const actions = tf.tensor4d(u.flatMap((a) => oneHot(a, 3)), [1, 1, 2, 3])
       const mask = tf.tensor3d([[[0, 0, 0], [0, 0, UNAVAILABLE]]])
-      const both = fsvMix({
+      const both = discreteFsvMix({
         q: tf.tensor3d([qv]),
         actions: tf.tensor4d([...oneHot(0, 3), ...oneHot(1, 3)], [1, 1, 2, 3]),
         alpha: tf.tensor2d([[alpha]]),

@@ -10,9 +10,9 @@ import { softValue as softValueRef } from "../../src/core/softValue.ts"
 import { attentionLambda, type AttentionLambdaShape, attentionLambdaSpecs } from "../../src/nn/attentionLambda.ts"
 import { linear, mlp } from "../../src/nn/dense.ts"
 import { linearSpecs, mlpSpecs, ParamLayout } from "../../src/nn/params.ts"
-import { qmixMix, type QmixMixerShape, qmixMixerSpecs, qmixWeights } from "../../src/nn/qmixMixer.ts"
+import { qmixMixBatched, type QmixMixerShape, qmixMixerSpecs, qmixWeights } from "../../src/learners/qmix/mixer.ts"
 import { rmspropStep } from "../../src/nn/rmsprop.ts"
-import { softValue, UNAVAILABLE } from "../../src/nn/softValue.ts"
+import { softValues, UNAVAILABLE } from "../../src/nn/softValue.ts"
 import { stopGradient, withoutTape } from "../../src/nn/stopGradient.ts"
 import { stream } from "../../src/rng/Rng.ts"
 import { linearRef, mlpRef, oneHot, randomParams, relErr, relu, useWasm } from "./reference.ts"
@@ -95,7 +95,7 @@ describe("QMIX mixer with one state per row (M = B)", () => {
     const qs = rows(S, B, 3, "qmix q")
     const got = tf.tidy(() => {
       const p = layout.named(layout.tensors(flat, S))
-      return qmixMix(tf.tensor3d(qs), qmixWeights(tf.tensor3d(states), p, "mx", shape)).arraySync() as Array<Array<number>>
+      return qmixMixBatched(tf.tensor3d(qs), qmixWeights(tf.tensor3d(states), p, "mx", shape)).arraySync() as Array<Array<number>>
     })
     for (let s = 0; s < S; s++) {
       const p = layout.unpack(flat, S, s)
@@ -168,7 +168,7 @@ describe("soft values", () => {
     const q = [[[1, 2, 3], [-1, 0.5, 9]], [[0.3, 0.2, 0.1], [5, -5, 40]]]
     const alphas = [0.5, 0.01]
     const mask = [[0, 0, 0], [0, 0, UNAVAILABLE]]
-    const got = tf.tidy(() => softValue(tf.tensor3d(q), tf.tensor2d([[0.5], [0.01]]), tf.tensor3d([mask])).arraySync()) as Array<Array<number>>
+    const got = tf.tidy(() => softValues(tf.tensor3d(q), tf.tensor2d([[0.5], [0.01]]), tf.tensor3d([mask])).arraySync()) as Array<Array<number>>
     for (let s = 0; s < 2; s++) {
       expect(got[s]![0]).toBeCloseTo(softValueRef(q[s]![0]!, alphas[s]!), 4)
       expect(got[s]![1]).toBeCloseTo(softValueRef(q[s]![1]!.slice(0, 2), alphas[s]!), 4)
@@ -182,7 +182,7 @@ describe("soft values", () => {
     const alphas = [0.5, 0.01]
     const mask = [[0, 0, 0], [0, 0, UNAVAILABLE]]
     const grad = tf.tidy(() =>
-      tf.grad((x: tf.Tensor) => tf.sum(softValue(x, tf.tensor2d([[0.5], [0.01]]), tf.tensor3d([mask]))))(tf.tensor3d(q)).arraySync()
+      tf.grad((x: tf.Tensor) => tf.sum(softValues(x, tf.tensor2d([[0.5], [0.01]]), tf.tensor3d([mask]))))(tf.tensor3d(q)).arraySync()
     ) as Array<Array<Array<number>>>
     for (let s = 0; s < 2; s++) {
       for (let i = 0; i < 2; i++) {

@@ -6,29 +6,29 @@
 import * as tf from "@tensorflow/tfjs"
 import { beforeAll, describe, expect, it } from "vitest"
 import { nonMonotonicGame } from "../../src/envs/matrix.ts"
-import { ALGOS, type Algo } from "../../src/learners/discrete/Learner.ts"
-import { buildLearner, defaultLearnerConfigs } from "../../src/learners/discrete/registry.ts"
-import { createTrainer, gameShape, sampleWithoutReplacement, type Slice } from "../../src/learners/discrete/train.ts"
+import { DISCRETE_ALGOS, type DiscreteAlgo } from "../../src/learners/discrete.ts"
+import { buildMatrixLearner, defaultMatrixLearnerConfigs } from "../../pipelines/matrix/learners.ts"
+import { createMatrixTrainer, gameShape, sampleWithoutReplacement, type Slice } from "../../pipelines/matrix/train.ts"
 import { stream } from "../../src/rng/Rng.ts"
 import { relErr, useWasm } from "./reference.ts"
 
 beforeAll(useWasm)
 
 const steps = 60
-const trainer = (algo: Algo, slices: ReadonlyArray<Slice>, rows: "auto" | "samples" = "auto") =>
-  createTrainer({
+const trainer = (algo: DiscreteAlgo, slices: ReadonlyArray<Slice>, rows: "auto" | "samples" = "auto") =>
+  createMatrixTrainer({
     game: nonMonotonicGame,
-    learner: buildLearner(algo, gameShape(nonMonotonicGame), defaultLearnerConfigs(steps), slices.map((s) => s.alpha0 ?? 0)),
+    learner: buildMatrixLearner(algo, gameShape(nonMonotonicGame), defaultMatrixLearnerConfigs(steps), slices.map((s) => s.alpha0 ?? 0)),
     slices,
     rootSeed: 0,
     label: ["spec", algo],
     steps,
     rows
   })
-const slicesOf = (algo: Algo, seeds: ReadonlyArray<number>, alpha0 = 0.1): Array<Slice> =>
+const slicesOf = (algo: DiscreteAlgo, seeds: ReadonlyArray<number>, alpha0 = 0.1): Array<Slice> =>
   seeds.map((seed) => ({ seed, alpha0: algo === "fsv" ? alpha0 : null }))
 
-describe.each(ALGOS.map((a) => [a]))("%s", (algo) => {
+describe.each(DISCRETE_ALGOS.map((a) => [a]))("%s", (algo) => {
   // (S = 1 uses XNNPACK's matrix multiply in tfjs-wasm, S ≥ 2 its own loop: see the second test.)
   it("numTensors is flat across updates after a burn-in update, and back to its baseline after dispose", () => {
     const baseline = tf.memory().numTensors
@@ -52,7 +52,7 @@ describe.each(ALGOS.map((a) => [a]))("%s", (algo) => {
       : slicesOf(algo, [0, 3, 5, 7]))
     pair.run(steps)
     four.run(steps)
-    const layout = buildLearner(algo, gameShape(nonMonotonicGame), defaultLearnerConfigs(steps), [0.1]).layout
+    const layout = buildMatrixLearner(algo, gameShape(nonMonotonicGame), defaultMatrixLearnerConfigs(steps), [0.1]).layout
     const mine = layout.unpack(pair.parameters(), 2, 0)
     const inBatch = layout.unpack(four.parameters(), 4, algo === "fsv" ? 2 : 1)
     for (const name of Object.keys(mine)) expect(inBatch[name], name).toEqual(mine[name])
@@ -66,7 +66,7 @@ describe.each(ALGOS.map((a) => [a]))("%s", (algo) => {
     const pair = trainer(algo, slicesOf(algo, [3, 5]))
     alone.run(steps)
     pair.run(steps)
-    const layout = buildLearner(algo, gameShape(nonMonotonicGame), defaultLearnerConfigs(steps), [0.1]).layout
+    const layout = buildMatrixLearner(algo, gameShape(nonMonotonicGame), defaultMatrixLearnerConfigs(steps), [0.1]).layout
     const a = Object.values(layout.unpack(alone.parameters(), 1, 0)).flatMap((x) => Array.from(x))
     const b = Object.values(layout.unpack(pair.parameters(), 2, 0)).flatMap((x) => Array.from(x))
     expect(relErr(a, b)).toBeLessThan(1e-4)

@@ -17,17 +17,17 @@ import { makeEnv } from "../../src/envs/smac/Env.ts"
 import { BUILTIN_MAPS } from "../../src/envs/smac/MapSpec.ts"
 import { nonMonotonicGame } from "../../src/envs/matrix.ts"
 import { defaultGame } from "../../src/envs/quadratics.ts"
-import { ALGOS as CONTINUOUS_ALGOS } from "../../src/learners/continuous/Learner.ts"
-import { defaultLearnerConfigs as continuousDefaults, type LearnerConfigs as ContinuousConfigs, makeLearner } from "../../src/learners/continuous/registry.ts"
-import { createTrainer as createContinuousTrainer, quadraticsShape } from "../../src/learners/continuous/train.ts"
-import { ALGOS as DISCRETE_ALGOS } from "../../src/learners/discrete/Learner.ts"
-import { buildLearner, defaultLearnerConfigs as discreteDefaults } from "../../src/learners/discrete/registry.ts"
-import { createTrainer as createDiscreteTrainer, gameShape } from "../../src/learners/discrete/train.ts"
-import { RECURRENT_ALGOS } from "../../src/learners/recurrent/Learner.ts"
-import { buildRecurrentLearner, defaultRecurrentLearnerConfigs } from "../../src/learners/recurrent/registry.ts"
-import { encodeCheckpoint } from "../../src/runner/checkpoint.ts"
-import { smacShape } from "../../src/runner/EpisodeRunner.ts"
-import { createTrainer as createSmacTrainer, defaultSmacRunSettings } from "../../src/runner/train.ts"
+import { CONTINUOUS_ALGOS } from "../../src/learners/continuous.ts"
+import { defaultQuadraticsLearnerConfigs as continuousDefaults, type QuadraticsLearnerConfigs as ContinuousConfigs, buildQuadraticsLearner } from "../../pipelines/quadratics/learners.ts"
+import { createQuadraticsTrainer as createContinuousTrainer, quadraticsShape } from "../../pipelines/quadratics/train.ts"
+import { DISCRETE_ALGOS } from "../../src/learners/discrete.ts"
+import { buildMatrixLearner, defaultMatrixLearnerConfigs as discreteDefaults } from "../../pipelines/matrix/learners.ts"
+import { createMatrixTrainer as createDiscreteTrainer, gameShape } from "../../pipelines/matrix/train.ts"
+import { RECURRENT_ALGOS } from "../../src/learners/recurrent.ts"
+import { buildSmacLearner, defaultSmacLearnerConfigs } from "../../pipelines/smac/learners.ts"
+import { encodeCheckpoint } from "../../pipelines/smac/checkpoint.ts"
+import { smacShape } from "../../pipelines/smac/EpisodeRunner.ts"
+import { createSmacTrainer, defaultSmacRunSettings } from "../../pipelines/smac/train.ts"
 
 const GOLDEN = new URL("./updateGolden.json", import.meta.url)
 const write = process.env["FSV_WRITE_GOLDEN"] === "1"
@@ -36,6 +36,13 @@ const got: Record<string, string> = {}
 const sha = (bytes: Uint8Array | string): string => createHash("sha256").update(bytes).digest("hex")
 
 const GRADIENTS = ["eq33", "eq33-strict", "eq7"] as const
+type Gradients = (typeof GRADIENTS)[number]
+
+/** Each algorithm once, FSV once per stop-gradient mode. */
+const variantsOf = <A extends string>(algos: ReadonlyArray<A>): Array<readonly [A, Gradients | null]> =>
+  algos.flatMap((algo): Array<readonly [A, Gradients | null]> =>
+    algo === "fsv" ? GRADIENTS.map((g) => [algo, g] as const) : [[algo, null] as const]
+  )
 
 beforeAll(async () => {
   await tf.setBackend("wasm")
@@ -49,9 +56,7 @@ const check = (key: string, digest: string): void => {
 }
 
 describe("matrix learners (60 steps, two seeds)", () => {
-  const variants = DISCRETE_ALGOS.flatMap((algo) =>
-    algo === "fsv" ? GRADIENTS.map((g) => [algo, g] as const) : [[algo, null] as const]
-  )
+  const variants = variantsOf(DISCRETE_ALGOS)
   it.each(variants)("%s %s", (algo, gradients) => {
     const steps = 60
     const defaults = discreteDefaults(steps)
@@ -59,7 +64,7 @@ describe("matrix learners (60 steps, two seeds)", () => {
     const slices = [{ seed: 3, alpha0: algo === "fsv" ? 0.1 : null }, { seed: 5, alpha0: algo === "fsv" ? 0.01 : null }]
     const t = createDiscreteTrainer({
       game: nonMonotonicGame,
-      learner: buildLearner(algo, gameShape(nonMonotonicGame), configs, slices.map((s) => s.alpha0 ?? 0)),
+      learner: buildMatrixLearner(algo, gameShape(nonMonotonicGame), configs, slices.map((s) => s.alpha0 ?? 0)),
       slices,
       rootSeed: 7,
       label: ["golden", algo],
@@ -75,9 +80,7 @@ describe("matrix learners (60 steps, two seeds)", () => {
 })
 
 describe("quadratics learners (60 steps, two seeds)", () => {
-  const variants = CONTINUOUS_ALGOS.flatMap((algo) =>
-    algo === "fsv" ? GRADIENTS.map((g) => [algo, g] as const) : [[algo, null] as const]
-  )
+  const variants = variantsOf(CONTINUOUS_ALGOS)
   it.each(variants)("%s %s", (algo, gradients) => {
     const steps = 60
     const small = Object.fromEntries(
@@ -86,7 +89,7 @@ describe("quadratics learners (60 steps, two seeds)", () => {
     const configs = gradients === null ? small : { ...small, fsv: { ...small.fsv, gradients } }
     const t = createContinuousTrainer({
       game: defaultGame,
-      learner: makeLearner(algo, configs, quadraticsShape, defaultGame.bound),
+      learner: buildQuadraticsLearner(algo, configs, quadraticsShape, defaultGame.bound),
       seeds: [3, 5],
       rootSeed: 7,
       label: ["golden", algo],
@@ -107,10 +110,8 @@ describe("SMAC learners (3m, 600 steps)", () => {
   const shape = smacShape(makeEnv(map))
   const small = { agentHidden: 8, batchSize: 4, bufferSize: 6, targetUpdateEpisodes: 8 }
   const settings = { ...defaultSmacRunSettings(600), envs: 4, updatesPerRun: 2, testInterval: 300, testEpisodes: 4, epsilonAnnealSteps: 400 }
-  const d = defaultRecurrentLearnerConfigs
-  const variants = RECURRENT_ALGOS.flatMap((algo) =>
-    algo === "fsv" ? GRADIENTS.map((g) => [algo, g] as const) : [[algo, null] as const]
-  )
+  const d = defaultSmacLearnerConfigs
+  const variants = variantsOf(RECURRENT_ALGOS)
   it.each(variants)("%s %s", (algo, gradients) => {
     const configs = {
       vdn: { ...d.vdn, ...small },
@@ -118,7 +119,7 @@ describe("SMAC learners (3m, 600 steps)", () => {
       qtran: { ...d.qtran, ...small, mixingEmbed: 8 },
       fsv: { ...d.fsv, ...small, alphaAnnealSteps: 400, lambdaHidden: 8, lambdaEmbed: 4, heads: 2, keyDim: 4, gradients: gradients ?? d.fsv.gradients }
     }
-    const t = createSmacTrainer({ map, learner: buildRecurrentLearner(algo, shape, configs), settings, rootSeed: 7, seed: 1 })
+    const t = createSmacTrainer({ map, learner: buildSmacLearner(algo, shape, configs), settings, rootSeed: 7, seed: 1 })
     try {
       t.advance(Infinity)
       check(`smac ${algo} ${gradients ?? ""}`.trim(), sha(encodeCheckpoint(t.state())))

@@ -9,7 +9,7 @@ import {
   nonMonotonicGame,
   observation,
   parsePayoff,
-  reward
+  matrixReward
 } from "../../src/envs/matrix.ts"
 
 const problem = (text: string) => {
@@ -20,11 +20,11 @@ const problem = (text: string) => {
 
 describe("the paper's game (Table 1)", () => {
   it("pays 8 at (A,A), −12 on the rest of row and column A, 0 elsewhere", () => {
-    expect(reward(nonMonotonicGame, [0, 0])).toBe(8)
+    expect(matrixReward(nonMonotonicGame, [0, 0])).toBe(8)
     for (const k of [1, 2]) {
-      expect(reward(nonMonotonicGame, [0, k])).toBe(-12)
-      expect(reward(nonMonotonicGame, [k, 0])).toBe(-12)
-      for (const l of [1, 2]) expect(reward(nonMonotonicGame, [k, l])).toBe(0)
+      expect(matrixReward(nonMonotonicGame, [0, k])).toBe(-12)
+      expect(matrixReward(nonMonotonicGame, [k, 0])).toBe(-12)
+      for (const l of [1, 2]) expect(matrixReward(nonMonotonicGame, [k, l])).toBe(0)
     }
     expect(isOptimal(nonMonotonicGame, [0, 0])).toBe(true)
     expect(isOptimal(nonMonotonicGame, [1, 1])).toBe(false)
@@ -41,7 +41,7 @@ describe("payoff files", () => {
     const r = parsePayoff(JSON.stringify({ actionCounts: [2, 2, 2], payoff }), "g.json")
     if (!Result.isSuccess(r)) throw new Error(r.failure.message)
     expect(r.success.flat).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
-    expect(reward(r.success, [1, 0, 1])).toBe(6)
+    expect(matrixReward(r.success, [1, 0, 1])).toBe(6)
     expect(nestFlat(r.success.flat, [2, 2, 2])).toEqual(payoff)
     expect(gameFromFlat([2, 2, 2], r.success.flat).payoff).toEqual(payoff)
   })

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { theoryTable } from "../../pipelines/theory.ts"
+import { theoryTable } from "../../pipelines/theory/stage.ts"
 import { verify } from "../../src/store/ArtifactStore.ts"
 
 const cli = join(import.meta.dirname, "../../src/cli/main.ts")

@@ -12,7 +12,7 @@ import {
   type GameInvalid,
   parseGame,
   type QuadraticsGame,
-  reward
+  quadraticsReward
 } from "../../src/envs/quadratics.ts"
 
 const failure = (r: Result.Result<QuadraticsGame, GameInvalid>): { path: string; problem: string } => {
@@ -22,7 +22,7 @@ const failure = (r: Result.Result<QuadraticsGame, GameInvalid>): { path: string;
 
 describe("Eq. 19 with the paper's parameters", () => {
   it("gives the values worked out by hand", () => {
-    const r = (u1: number, u2: number) => reward(defaultGame, u1, u2)
+    const r = (u1: number, u2: number) => quadraticsReward(defaultGame, u1, u2)
     expect(r(5, 5)).toBe(10) // f2's peak: 0 + c
     expect(r(-5, -5)).toBe(0) // f1's peak
     // (0, 0): f1 = 0.8·(−(5/3)² − (5/3)²) = −40/9; f2 = −25 − 25 + 10 = −40

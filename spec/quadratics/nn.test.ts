@@ -8,14 +8,14 @@ import * as tf from "@tensorflow/tfjs"
 import { beforeAll, describe, expect, it } from "vitest"
 import { qTotFactored, qTotStopGradientForm } from "../../src/core/factorization.ts"
 import { qmixMix as coreQmixMix, vdnMix } from "../../src/core/mixers.ts"
-import { fsvMix } from "../../src/learners/continuous/fsv.ts"
-import { individualQ, individualQSpecs } from "../../src/learners/continuous/Learner.ts"
-import { withOwnAction } from "../../src/learners/continuous/maddpg.ts"
+import { continuousFsvMix } from "../../src/learners/fsv/continuous.ts"
+import { individualQ, individualQSpecs } from "../../src/learners/continuous.ts"
+import { withOwnAction } from "../../src/learners/maddpg/continuous.ts"
 import { adamStep } from "../../src/nn/adam.ts"
 import { LOG_STD_MAX, LOG_STD_MIN, squashedGaussian, squashLogStd } from "../../src/nn/gaussianPolicy.ts"
 import { ParamLayout } from "../../src/nn/params.ts"
 import { perAgentMlp, perAgentMlpSpecs } from "../../src/nn/perAgent.ts"
-import { qmixMix, qmixMixerSpecs, qmixWeights } from "../../src/nn/qmixMixer.ts"
+import { qmixMixBatched, qmixMixerSpecs, qmixWeights } from "../../src/learners/qmix/mixer.ts"
 import { stopGradient } from "../../src/nn/stopGradient.ts"
 import { stream } from "../../src/rng/Rng.ts"
 
@@ -171,8 +171,8 @@ describe("FSV's mixer against the float64 core", () => {
       const lam = tf.tensor3d([lambda], [1, 2, 2])
       const qs = tf.tensor3d([q], [1, 2, 2])
       const f = (l: tf.Tensor, x: tf.Tensor) =>
-        tf.sum(fsvMix({ q: x, v: tf.tensor2d([v]), lambda: l, w: tf.tensor2d([w]), b: tf.tensor2d([[b]]) }, gradients)) as tf.Scalar
-      const value = fsvMix({ q: qs, v: tf.tensor2d([v]), lambda: lam, w: tf.tensor2d([w]), b: tf.tensor2d([[b]]) }, gradients).dataSync()
+        tf.sum(continuousFsvMix({ q: x, v: tf.tensor2d([v]), lambda: l, w: tf.tensor2d([w]), b: tf.tensor2d([[b]]) }, gradients)) as tf.Scalar
+      const value = continuousFsvMix({ q: qs, v: tf.tensor2d([v]), lambda: lam, w: tf.tensor2d([w]), b: tf.tensor2d([[b]]) }, gradients).dataSync()
       const [dLambda, dQ] = tf.grads(f)([lam, qs]).map((g) => g.dataSync())
       return { value, dLambda: dLambda!, dQ: dQ! }
     })
@@ -201,7 +201,7 @@ describe("baseline critics against the float64 core mixers", () => {
     const qs = [[1.5, -0.5], [-2, 4]]
     const [qTot, w1, b1, w2, b2] = tf.tidy(() => {
       const weights = qmixWeights(tf.ones([1, 1, 1]), layout.named(layout.tensors(row, 1)), "mixer", shape)
-      return [qmixMix(tf.tensor3d([qs], [1, 2, 2]), weights), weights.w1, weights.b1, weights.w2, weights.b2].map((t) => t.dataSync())
+      return [qmixMixBatched(tf.tensor3d([qs], [1, 2, 2]), weights), weights.w1, weights.b1, weights.w2, weights.b2].map((t) => t.dataSync())
     })
     const expected = qs.map((q) =>
       coreQmixMix({ q, w1: [[...w1!.slice(0, 3)], [...w1!.slice(3, 6)]], b1: [...b1!], w2: [...w2!], b2: b2![0]! }))

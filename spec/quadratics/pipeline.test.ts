@@ -10,10 +10,10 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Layer } from "effect"
 import { describe, expect, it } from "vitest"
-import { curveStepsOf, quadraticsConfig, type QuadraticsResult, quadraticsStage } from "../../pipelines/quadratics.ts"
+import { curveStepsOf, quadraticsConfig, type QuadraticsResult, quadraticsStage } from "../../pipelines/quadratics/stage.ts"
 import { Backend } from "../../src/backend/Backend.ts"
 import { classifyOutcome, defaultGame } from "../../src/envs/quadratics.ts"
-import { ALGOS } from "../../src/learners/continuous/Learner.ts"
+import { CONTINUOUS_ALGOS } from "../../src/learners/continuous.ts"
 import { Progress } from "../../src/progress/Progress.ts"
 import { ArtifactStore } from "../../src/store/ArtifactStore.ts"
 import { runStage } from "../../src/store/Stage.ts"
@@ -39,7 +39,7 @@ const checkConsistent = (result: QuadraticsResult, seeds: number) => {
     expect(run.outcome).toBe(classifyOutcome(result.optima, run.finalAction))
     expect(run.curve).toHaveLength(result.curveSteps.length)
   }
-  for (const algo of ALGOS) {
+  for (const algo of CONTINUOUS_ALGOS) {
     const runs = result.runs.filter((r) => r.algo === algo)
     expect(result.table[algo]).toEqual({
       opt: runs.filter((r) => r.outcome === "opt").length,
@@ -53,7 +53,7 @@ describe("quadratics stage", () => {
   it("writes result.json, report.md and both figures, consistent with each other", async () => {
     const base = quadraticsConfig({ seeds: 2, steps: 60 })
     const learners = Object.fromEntries(
-      ALGOS.map((a) => [a, { ...base.learners[a], warmupSteps: 20, batchSize: 8 }])
+      CONTINUOUS_ALGOS.map((a) => [a, { ...base.learners[a], warmupSteps: 20, batchSize: 8 }])
     ) as unknown as typeof base.learners
     const config = { ...base, evalEvery: 25, learners }
     process.env["FSV_JOBS"] = "1"

@@ -6,9 +6,9 @@
 import * as tf from "@tensorflow/tfjs"
 import { beforeAll, describe, expect, it } from "vitest"
 import { defaultGame } from "../../src/envs/quadratics.ts"
-import { ALGOS, type Algo } from "../../src/learners/continuous/Learner.ts"
-import { defaultLearnerConfigs, type LearnerConfigs, makeLearner } from "../../src/learners/continuous/registry.ts"
-import { createTrainer, quadraticsShape, type SeedResult } from "../../src/learners/continuous/train.ts"
+import { CONTINUOUS_ALGOS, type ContinuousAlgo } from "../../src/learners/continuous.ts"
+import { defaultQuadraticsLearnerConfigs, type QuadraticsLearnerConfigs, buildQuadraticsLearner } from "../../pipelines/quadratics/learners.ts"
+import { createQuadraticsTrainer, quadraticsShape, type SeedResult } from "../../pipelines/quadratics/train.ts"
 
 beforeAll(async () => {
   await import("@tensorflow/tfjs-backend-wasm")
@@ -17,14 +17,14 @@ beforeAll(async () => {
 })
 
 /** A small budget: 20 warm-up steps, then updates on batches of 8. */
-const small: LearnerConfigs = Object.fromEntries(
-  ALGOS.map((a) => [a, { ...defaultLearnerConfigs[a], warmupSteps: 20, batchSize: 8 }])
-) as unknown as LearnerConfigs
+const small: QuadraticsLearnerConfigs = Object.fromEntries(
+  CONTINUOUS_ALGOS.map((a) => [a, { ...defaultQuadraticsLearnerConfigs[a], warmupSteps: 20, batchSize: 8 }])
+) as unknown as QuadraticsLearnerConfigs
 
-const trainer = (algo: Algo, seeds: ReadonlyArray<number>, steps: number) =>
-  createTrainer({
+const trainer = (algo: ContinuousAlgo, seeds: ReadonlyArray<number>, steps: number) =>
+  createQuadraticsTrainer({
     game: defaultGame,
-    learner: makeLearner(algo, small, quadraticsShape, defaultGame.bound),
+    learner: buildQuadraticsLearner(algo, small, quadraticsShape, defaultGame.bound),
     seeds,
     rootSeed: 0,
     label: ["quadratics", algo],
@@ -32,7 +32,7 @@ const trainer = (algo: Algo, seeds: ReadonlyArray<number>, steps: number) =>
     evalEvery: 10
   })
 
-const train = (algo: Algo, seeds: ReadonlyArray<number>, steps: number): Array<SeedResult> => {
+const train = (algo: ContinuousAlgo, seeds: ReadonlyArray<number>, steps: number): Array<SeedResult> => {
   const t = trainer(algo, seeds, steps)
   try {
     t.run(steps)
@@ -42,7 +42,7 @@ const train = (algo: Algo, seeds: ReadonlyArray<number>, steps: number): Array<S
   }
 }
 
-describe.each(ALGOS)("%s", (algo) => {
+describe.each(CONTINUOUS_ALGOS)("%s", (algo) => {
   it("leaks no tensors: flat while training, back to the baseline after dispose", () => {
     const baseline = tf.memory().numTensors
     const t = trainer(algo, [0, 1], 100)

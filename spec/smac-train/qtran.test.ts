@@ -13,15 +13,15 @@ import { makeEnv } from "../../src/envs/smac/Env.ts"
 import { BUILTIN_MAPS } from "../../src/envs/smac/MapSpec.ts"
 import { withFastMatMulGradient } from "../../src/nn/fastMatMulGrad.ts"
 import { GruAgentCpu } from "../../src/nn/gruAgentCpu.ts"
-import { agentShape, batchTensors, RECURRENT_ALGOS } from "../../src/learners/recurrent/Learner.ts"
-import { defaultRecurrentQtranConfig, makeRecurrentQtran, type RecurrentQtranLearner } from "../../src/learners/recurrent/qtran.ts"
-import { buildRecurrentLearner, defaultRecurrentLearnerConfigs } from "../../src/learners/recurrent/registry.ts"
+import { agentShape, batchTensors, RECURRENT_ALGOS } from "../../src/learners/recurrent.ts"
+import { defaultRecurrentQtranConfig, makeRecurrentQtran, type RecurrentQtranLearner } from "../../src/learners/qtran/recurrent.ts"
+import { buildSmacLearner, defaultSmacLearnerConfigs } from "../../pipelines/smac/learners.ts"
 import { stream, streamState } from "../../src/rng/Rng.ts"
-import { inputDim } from "../../src/runner/Episode.ts"
-import { assembleBatch, type EpisodeBatchData } from "../../src/runner/EpisodeBuffer.ts"
-import { EpisodeRunner, smacShape } from "../../src/runner/EpisodeRunner.ts"
-import { epsilonGreedySelector } from "../../src/runner/selectors.ts"
-import { createTrainer, defaultSmacRunSettings, learnerUpdate } from "../../src/runner/train.ts"
+import { inputDim } from "../../pipelines/smac/Episode.ts"
+import { assembleBatch, type EpisodeBatchData } from "../../pipelines/smac/EpisodeBuffer.ts"
+import { EpisodeRunner, smacShape } from "../../pipelines/smac/EpisodeRunner.ts"
+import { epsilonGreedySelector } from "../../pipelines/smac/selectors.ts"
+import { createSmacTrainer, defaultSmacRunSettings, learnerUpdate } from "../../pipelines/smac/train.ts"
 
 const map = BUILTIN_MAPS["3m"]
 const env = makeEnv(map)
@@ -93,15 +93,15 @@ const argmaxAvail = (q: ReadonlyArray<number>, avail: ArrayLike<number>): number
 describe("QTRAN on episodes", () => {
   it("is registered with PyMARL's qtran.yaml defaults", () => {
     expect(RECURRENT_ALGOS).toContain("qtran")
-    expect(defaultRecurrentLearnerConfigs.qtran).toMatchObject({ mixingEmbed: 64, lambdaOpt: 1, lambdaNopt: 0.1, gamma: 0.99, targetUpdateEpisodes: 200, bufferSize: 5000, batchSize: 32, agentHidden: 64 })
-    const learner = buildRecurrentLearner("qtran", shape, defaultRecurrentLearnerConfigs)
+    expect(defaultSmacLearnerConfigs.qtran).toMatchObject({ mixingEmbed: 64, lambdaOpt: 1, lambdaNopt: 0.1, gamma: 0.99, targetUpdateEpisodes: 200, bufferSize: 5000, batchSize: 32, agentHidden: 64 })
+    const learner = buildSmacLearner("qtran", shape, defaultSmacLearnerConfigs)
     expect(learner.algo).toBe("qtran")
     expect(learner.exploration.kind).toBe("epsilon-greedy")
     // encoder (H+A)→(H+A)→(H+A), V_jt s→64→64→1, Q_jt (s ⊕ enc)→64→64→1 on top of the GRU agent
     const E = 64
     const enc = 64 + A
     const joint = 2 * (enc * enc + enc) + (SD * E + E + E * E + E + E + 1) + ((SD + enc) * E + E + E * E + E + E + 1)
-    const agentOnly = buildRecurrentLearner("vdn", shape, defaultRecurrentLearnerConfigs).layout.size
+    const agentOnly = buildSmacLearner("vdn", shape, defaultSmacLearnerConfigs).layout.size
     expect(learner.layout.size - agentOnly).toBe(joint)
   })
 
@@ -222,7 +222,7 @@ describe("QTRAN on episodes", () => {
     const learner = makeRecurrentQtran(shape, { ...config, batchSize: 4, bufferSize: 6, targetUpdateEpisodes: 8 })
     const settings = { ...defaultSmacRunSettings(900), envs: 4, updatesPerRun: 3, testInterval: 300, testEpisodes: 4, epsilonAnnealSteps: 600 }
     const before = tf.memory().numTensors
-    const trainer = createTrainer({ map, learner, settings, rootSeed: 5, seed: 1 })
+    const trainer = createSmacTrainer({ map, learner, settings, rootSeed: 5, seed: 1 })
     trainer.advance(300) // burn-in
     const updates = trainer.updates()
     expect(updates).toBeGreaterThan(0)

@@ -7,12 +7,12 @@ import * as tf from "@tensorflow/tfjs"
 import { describe, expect, it } from "vitest"
 import { makeEnv } from "../../src/envs/smac/Env.ts"
 import { BUILTIN_MAPS } from "../../src/envs/smac/MapSpec.ts"
-import { defaultRecurrentFsvConfig, makeRecurrentFsv } from "../../src/learners/recurrent/fsv.ts"
-import { defaultRecurrentQmixConfig, makeRecurrentQmix } from "../../src/learners/recurrent/qmix.ts"
-import { defaultRecurrentQtranConfig, makeRecurrentQtran } from "../../src/learners/recurrent/qtran.ts"
-import { decodeCheckpoint, encodeCheckpoint } from "../../src/runner/checkpoint.ts"
-import { smacShape } from "../../src/runner/EpisodeRunner.ts"
-import { createTrainer, defaultSmacRunSettings, type TrainOptions } from "../../src/runner/train.ts"
+import { defaultRecurrentFsvConfig, makeRecurrentFsv } from "../../src/learners/fsv/recurrent.ts"
+import { defaultRecurrentQmixConfig, makeRecurrentQmix } from "../../src/learners/qmix/recurrent.ts"
+import { defaultRecurrentQtranConfig, makeRecurrentQtran } from "../../src/learners/qtran/recurrent.ts"
+import { decodeCheckpoint, encodeCheckpoint } from "../../pipelines/smac/checkpoint.ts"
+import { smacShape } from "../../pipelines/smac/EpisodeRunner.ts"
+import { createSmacTrainer, defaultSmacRunSettings, type SmacTrainOptions } from "../../pipelines/smac/train.ts"
 
 const map = BUILTIN_MAPS["3m"]
 const shape = smacShape(makeEnv(map))
@@ -25,19 +25,19 @@ const learners = {
 }
 
 describe.each(["qmix", "fsv", "qtran"] as const)("%s training run", (algo) => {
-  const options = (): TrainOptions => ({ map, learner: learners[algo](), settings, rootSeed: 5, seed: 1 })
+  const options = (): SmacTrainOptions => ({ map, learner: learners[algo](), settings, rootSeed: 5, seed: 1 })
 
   it("resumed from a checkpoint ends with the same bytes as an uninterrupted run", () => {
-    const whole = createTrainer(options())
+    const whole = createSmacTrainer(options())
     whole.advance(Infinity)
     const expected = encodeCheckpoint(whole.state())
     whole.dispose()
 
-    const first = createTrainer(options())
+    const first = createSmacTrainer(options())
     first.advance(400)
     const saved = encodeCheckpoint(first.state())
     first.dispose() // the process dies here
-    const second = createTrainer(options(), decodeCheckpoint(saved))
+    const second = createSmacTrainer(options(), decodeCheckpoint(saved))
     expect(second.tEnv()).toBeGreaterThanOrEqual(400)
     second.advance(Infinity)
     const got = encodeCheckpoint(second.state())
@@ -49,7 +49,7 @@ describe.each(["qmix", "fsv", "qtran"] as const)("%s training run", (algo) => {
 
   it("keeps tf.memory().numTensors flat after burn-in", () => {
     const before = tf.memory().numTensors
-    const trainer = createTrainer(options())
+    const trainer = createSmacTrainer(options())
     trainer.advance(300) // burn-in
     const updates = trainer.updates()
     expect(updates).toBeGreaterThan(0)

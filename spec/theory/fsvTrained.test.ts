@@ -9,16 +9,16 @@ import * as tf from "@tensorflow/tfjs"
 import { beforeAll, describe, expect, it } from "vitest"
 import { argmaxJoint, individualArgmax, jointActions, jointTable } from "../../src/core/factorization.ts"
 import { nonMonotonicGame } from "../../src/envs/matrix.ts"
-import { defaultFsvConfig, makeFsv } from "../../src/learners/discrete/fsv.ts"
-import { fsvMixingOf } from "../../src/learners/discrete/fsvMixing.ts"
-import { createTrainer, gameShape, type Slice, type SliceResult } from "../../src/learners/discrete/train.ts"
+import { defaultDiscreteFsvConfig, makeDiscreteFsv } from "../../src/learners/fsv/discrete.ts"
+import { fsvMixingOf } from "../../pipelines/matrix/fsvMixing.ts"
+import { createMatrixTrainer, gameShape, type Slice, type SliceResult } from "../../pipelines/matrix/train.ts"
 import { checkIgm, type FsvMixing, fsvMixer, InvalidCheckOptions, type Mixer, propertyRuns } from "../../src/theory/index.ts"
 import { useWasm } from "../learners/reference.ts"
 
 const steps = 600
 const game = nonMonotonicGame
 const slices: ReadonlyArray<Slice> = [{ seed: 0, alpha0: 0.01 }, { seed: 1, alpha0: 0.01 }]
-const learner = makeFsv(gameShape(game), defaultFsvConfig(steps), slices.map((s) => s.alpha0!))
+const learner = makeDiscreteFsv(gameShape(game), defaultDiscreteFsvConfig(steps), slices.map((s) => s.alpha0!))
 
 let initial: Array<FsvMixing> = []
 let trained: Array<FsvMixing> = []
@@ -26,7 +26,7 @@ let results: Array<SliceResult> = []
 
 beforeAll(async () => {
   await useWasm()
-  const trainer = createTrainer({ game, learner, slices, rootSeed: 0, label: ["spec", "fsv trained igm"], steps })
+  const trainer = createMatrixTrainer({ game, learner, slices, rootSeed: 0, label: ["spec", "fsv trained igm"], steps })
   const tensors = tf.memory().numTensors
   initial = fsvMixingOf({ game, learner, slices, parameters: trainer.parameters().slice(), step: 0 })
   expect(tf.memory().numTensors, "fsvMixingOf leaves no tensor behind").toBe(tensors)

@@ -7,7 +7,7 @@
 import { readFile } from "node:fs/promises"
 import { Console, Effect, Layer, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
-import { matrixConfig, matrixStage } from "../../pipelines/matrix.ts"
+import { matrixConfig, matrixStage } from "../../pipelines/matrix/stage.ts"
 import { Backend } from "../backend/Backend.ts"
 import { nonMonotonicGame, parsePayoff } from "../envs/matrix.ts"
 import { Progress } from "../progress/Progress.ts"
@@ -28,7 +28,7 @@ export class PayoffUnreadable extends Schema.TaggedError<PayoffUnreadable>()("Pa
 }
 
 /** The game from `--payoff FILE`, or the paper's Table 1 without it. */
-export const loadGame = (file: Option.Option<string>) =>
+export const loadMatrixGame = (file: Option.Option<string>) =>
   Option.match(file, {
     onNone: () => Effect.succeed(nonMonotonicGame),
     onSome: (path) =>
@@ -53,7 +53,7 @@ const matrixCommand = Command.make(
   },
   ({ seeds, steps, payoff, backend, threads, store }) =>
     Effect.gen(function*() {
-      const game = yield* loadGame(payoff)
+      const game = yield* loadMatrixGame(payoff)
       // The config's encoded form is plain JSON, the same as its decoded form: decoding checks it.
       const config = yield* decodeConfig(matrixStage, matrixConfig({ seeds: Math.max(0, seeds), steps, game }), "--seeds/--steps/--payoff")
       const ref = yield* runStage(matrixStage, config).pipe(

@@ -7,7 +7,7 @@
 import { readFile } from "node:fs/promises"
 import { Console, Effect, Layer, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
-import { DEFAULT_STEPS, quadraticsConfig, quadraticsStage } from "../../pipelines/quadratics.ts"
+import { DEFAULT_STEPS, quadraticsConfig, quadraticsStage } from "../../pipelines/quadratics/stage.ts"
 import { Backend } from "../backend/Backend.ts"
 import { defaultGame, parseGame } from "../envs/quadratics.ts"
 import { Progress } from "../progress/Progress.ts"
@@ -28,7 +28,7 @@ export class GameUnreadable extends Schema.TaggedError<GameUnreadable>()("GameUn
 }
 
 /** The game from `--game FILE`, or the paper's without it. */
-export const loadGame = (file: Option.Option<string>) =>
+export const loadQuadraticsGame = (file: Option.Option<string>) =>
   Option.match(file, {
     onNone: () => Effect.succeed(defaultGame),
     onSome: (path) =>
@@ -59,7 +59,7 @@ export const quadraticsCommand = Command.make(
   },
   ({ seeds, steps, game, backend, threads, store }) =>
     Effect.gen(function*() {
-      const g = yield* loadGame(game)
+      const g = yield* loadQuadraticsGame(game)
       const config = yield* decodeConfig(
         quadraticsStage,
         Schema.encodeSync(quadraticsStage.config)(quadraticsConfig({ seeds: Math.max(0, seeds), steps, game: g })),

@@ -11,11 +11,11 @@
  */
 import { Console, Effect, Layer, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
-import { CHECKPOINT_EVERY, DEFAULT_BUDGETS, defaultBudget, defaultSmacConfig, PAPER_BUDGET, SmacCheckpointing, smacStage } from "../../pipelines/smac.ts"
+import { CHECKPOINT_EVERY, DEFAULT_BUDGETS, defaultBudget, defaultSmacConfig, PAPER_BUDGET, SmacCheckpointing, smacStage } from "../../pipelines/smac/stage.ts"
 import { BUILTIN_MAP_NAMES, type BuiltinMapName } from "../envs/smac/MapSpec.ts"
 import { Backend } from "../backend/Backend.ts"
 import { Progress } from "../progress/Progress.ts"
-import { Checkpoints } from "../runner/checkpoint.ts"
+import { Checkpoints } from "../../pipelines/smac/checkpoint.ts"
 import { ArtifactStore, readArtifactText } from "../store/ArtifactStore.ts"
 import { decodeConfig, runStage } from "../store/Stage.ts"
 import { backendFlag, storeFlag, threadsFlag } from "./flags.ts"

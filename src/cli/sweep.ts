@@ -14,7 +14,8 @@ import { journalPath, processAlive, readJournal } from "../sweep/Board.ts"
 import { readClusterBoard, runnerProgram, submitCluster } from "../sweep/Cluster.ts"
 import { sweepLocal } from "../sweep/Local.ts"
 import { planSweep, type SweepPlan } from "../sweep/Plan.ts"
-import { defaultRegistry, type StageRegistry } from "../sweep/Registry.ts"
+import type { StageRegistry } from "../sweep/Registry.ts"
+import { fsvRegistry } from "../../pipelines/stages.ts"
 import { readSpec } from "../sweep/Spec.ts"
 import { statusLines, viewPlan } from "../sweep/Status.ts"
 import type { SweepOutcome } from "../sweep/Workflow.ts"
@@ -174,4 +175,4 @@ export const makeSweepCommands = (registry: StageRegistry) => {
   return { sweepCommand: sweep, runnerCommand: runner }
 }
 
-export const { sweepCommand, runnerCommand } = makeSweepCommands(defaultRegistry)
+export const { sweepCommand, runnerCommand } = makeSweepCommands(fsvRegistry)

@@ -5,7 +5,7 @@
  */
 import { Console, Effect, Layer, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
-import { theoryStage } from "../../pipelines/theory.ts"
+import { theoryStage } from "../../pipelines/theory/stage.ts"
 import { Backend } from "../backend/Backend.ts"
 import { Progress } from "../progress/Progress.ts"
 import { ArtifactStore, readArtifactText } from "../store/ArtifactStore.ts"

@@ -168,7 +168,7 @@ export const parsePayoff = (text: string, source: string): Result.Result<MatrixG
 }
 
 /** The shared reward r(u) of a joint action. */
-export const reward = (game: MatrixGame, actions: ReadonlyArray<number>): number =>
+export const matrixReward = (game: MatrixGame, actions: ReadonlyArray<number>): number =>
   game.flat[jointIndex(actions, game.actionCounts)]!
 
 /** Number of joint actions Π n_i. */
@@ -179,7 +179,7 @@ export const maxPayoff = (game: MatrixGame): number => Math.max(...game.flat)
 
 /** Whether joint action `actions` attains the largest payoff. */
 export const isOptimal = (game: MatrixGame, actions: ReadonlyArray<number>): boolean =>
-  reward(game, actions) === maxPayoff(game)
+  matrixReward(game, actions) === maxPayoff(game)
 
 /**
  * The one state's features, s = [1]. The game has a single state, so any constant works;

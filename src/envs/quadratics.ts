@@ -78,7 +78,7 @@ export const f2 = (g: QuadraticsGame, u1: number, u2: number): number =>
   g.h2 * (0 - ((u1 - g.x2) / g.s2) ** 2 - ((u2 - g.y2) / g.s2) ** 2) + g.c
 
 /** The shared reward r(u1, u2) = max(f1, f2) (Eq. 19). */
-export const reward = (g: QuadraticsGame, u1: number, u2: number): number => Math.max(f1(g, u1, u2), f2(g, u1, u2))
+export const quadraticsReward = (g: QuadraticsGame, u1: number, u2: number): number => Math.max(f1(g, u1, u2), f2(g, u1, u2))
 
 /** A peak of the reward surface. */
 export interface Peak {
@@ -100,8 +100,8 @@ export interface GameOptima {
  * larger. For the paper's game: global (5, 5) with 10, local (−5, −5) with 0.
  */
 export const gameOptima = (g: QuadraticsGame): GameOptima => {
-  const first: Peak = { at: [g.x1, g.y1], value: reward(g, g.x1, g.y1) }
-  const second: Peak = { at: [g.x2, g.y2], value: reward(g, g.x2, g.y2) }
+  const first: Peak = { at: [g.x1, g.y1], value: quadraticsReward(g, g.x1, g.y1) }
+  const second: Peak = { at: [g.x2, g.y2], value: quadraticsReward(g, g.x2, g.y2) }
   return second.value > first.value ? { global: second, local: first } : { global: first, local: second }
 }
 
@@ -183,8 +183,8 @@ export const decodeGame = (doc: unknown, source: string): Result.Result<Quadrati
   if (!(f2(game, game.x2, game.y2) > f1(game, game.x2, game.y2))) {
     return fail("$", `the second quadratic's centre (${game.x2}, ${game.y2}) is not a peak of r: the first quadratic is larger there`)
   }
-  if (reward(game, game.x1, game.y1) === reward(game, game.x2, game.y2)) {
-    return fail("$.c", `both peaks have the value ${reward(game, game.x1, game.y1)}, so neither is the global optimum`)
+  if (quadraticsReward(game, game.x1, game.y1) === quadraticsReward(game, game.x2, game.y2)) {
+    return fail("$.c", `both peaks have the value ${quadraticsReward(game, game.x1, game.y1)}, so neither is the global optimum`)
   }
   if (Math.hypot(game.x1 - game.x2, game.y1 - game.y2) <= 2 * OUTCOME_RADIUS) {
     return fail("$", `the centres are ${Math.hypot(game.x1 - game.x2, game.y1 - game.y2)} apart; they must be more than ${2 * OUTCOME_RADIUS} apart`)

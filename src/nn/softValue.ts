@@ -28,7 +28,7 @@ const logSumExp = (x: tf.Tensor): tf.Tensor => {
 }
 
 /** V = α log Σ exp(Q/α) over the last axis: Q [..., A], α broadcastable to [...] → [...]. */
-export const softValue = (q: tf.Tensor, alpha: tf.Tensor, mask?: tf.Tensor): tf.Tensor => {
+export const softValues = (q: tf.Tensor, alpha: tf.Tensor, mask?: tf.Tensor): tf.Tensor => {
   const a = tf.expandDims(alpha, -1) // [..., 1]
   const logits = tf.div(q, a) // Q/α: [..., A]
   return tf.mul(alpha, logSumExp(mask ? tf.add(logits, mask) : logits)) // Eq. 5's partition function: [...]

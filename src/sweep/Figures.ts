@@ -25,7 +25,7 @@
 import { Option, Schema } from "effect"
 import type { TopLevelSpec } from "vega-lite"
 import { type BandPoint, bandLinesSpec, barPointsSpec, type SeedValue } from "../report/charts.ts"
-import { variantName } from "../report/matrixReport.ts"
+import { variantName } from "../../pipelines/matrix/report.ts"
 import { canonicalJson } from "../store/Canonical.ts"
 import { isSeedPath } from "./Spec.ts"
 

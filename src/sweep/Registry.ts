@@ -3,24 +3,17 @@
  *
  * Runs execute in worker threads (and, on a cluster, in other processes on other hosts),
  * which cannot receive functions: they import `module` and read its `knownStages` export.
- * The registry of the `fsv` program is `src/cli/stages.ts`; tests pass a module of their own.
+ * The registry of the `fsv` program is `fsvRegistry` in `pipelines/stages.ts`; tests pass a module of
+ * their own.
  */
-import { knownStages } from "../cli/stages.ts"
 import type { AnyStage } from "../store/Stage.ts"
 import { summaryStage } from "./Summary.ts"
-import { siblingModule } from "../runtime/moduleUrl.ts"
 
 export interface StageRegistry {
   /** URL of an ES module exporting `knownStages: ReadonlyArray<AnyStage>`. */
   readonly module: string
   /** The same stages, in this thread. */
   readonly stages: ReadonlyArray<AnyStage>
-}
-
-/** The `fsv` program's stages. */
-export const defaultRegistry: StageRegistry = {
-  module: siblingModule("../cli/stages", import.meta.url).href,
-  stages: knownStages
 }
 
 /** A registry's stages plus the sweep's own summary stage, by name. */

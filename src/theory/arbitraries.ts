@@ -26,7 +26,7 @@ export interface Range {
 export const GRID_STEPS = 1000
 
 /** Largest joint action set a check enumerates. */
-export const MAX_JOINT_ACTIONS = 65536
+export const MAX_THEORY_JOINT_ACTIONS = 65536
 
 /** The bounds of a Count, validated as integers with 1 ≤ min ≤ max. */
 export const countBounds = (option: string, count: Count): Range => {
@@ -55,10 +55,10 @@ export const checkJointSize = (agents: Range, actions: Range): void => {
     throw new InvalidCheckOptions({ option: "actions", reason: `at most ${GRID_STEPS} actions per agent` })
   }
   const worst = actions.max ** agents.max
-  if (worst > MAX_JOINT_ACTIONS) {
+  if (worst > MAX_THEORY_JOINT_ACTIONS) {
     throw new InvalidCheckOptions({
       option: "actions",
-      reason: `up to ${actions.max}^${agents.max} = ${worst} joint actions, more than ${MAX_JOINT_ACTIONS}`
+      reason: `up to ${actions.max}^${agents.max} = ${worst} joint actions, more than ${MAX_THEORY_JOINT_ACTIONS}`
     })
   }
 }

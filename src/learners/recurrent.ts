@@ -1,0 +1,182 @@
+/**
+ * What every recurrent learner shares (PyMARL's QLearner shape): a batch of padded episodes as
+ * tensors, the shared GRU agent unrolled over it, the PyMARL settings, and the contract a
+ * learner fulfils for the training loop (`src/runner/train.ts`).
+ *
+ * One learner run is one (algo, map, seed): the replica dimension S of `src/nn` is 1, and the
+ * mixers of the matrix issue are reused with every (t, b) pair as one row M = T·B of states.
+ *
+ * Loss (PyMARL): the masked mean of the squared TD error over real steps,
+ *   L = Σ_{t,b} mask · (Q_tot(τ_t, u_t) − y_t)² / Σ mask,
+ * with y_t built from the target network (copied every `targetUpdateEpisodes` episodes) and
+ * no gradient through it.
+ */
+import * as tf from "@tensorflow/tfjs"
+import { Schema } from "effect"
+import { gruAgentSpecs, gruAgentUnroll, type GruAgentShape } from "../nn/gru.ts"
+import type { ParamLayout, ParamSpec } from "../nn/params.ts"
+import { UNAVAILABLE } from "../nn/softValue.ts"
+import type { EpisodeBatchData } from "../../pipelines/smac/EpisodeBuffer.ts"
+import { inputDim, type EpisodeShape } from "../../pipelines/smac/Episode.ts"
+import { defaultTraining, TrainingFields, type TrainingSettings } from "./discrete.ts"
+
+export const RECURRENT_ALGOS = ["vdn", "qmix", "qtran", "fsv"] as const
+export type RecurrentAlgo = (typeof RECURRENT_ALGOS)[number]
+
+/** PyMARL's SMAC defaults (src/config/default.yaml and the algorithms' yaml files). */
+export const RecurrentTrainingFields = {
+  ...TrainingFields,
+  /** Discount γ (PyMARL gamma). */
+  gamma: Schema.Number,
+  /** Episodes between copies of the network into the target network (PyMARL target_update_interval). */
+  targetUpdateEpisodes: Schema.Int
+}
+
+export const defaultRecurrentTraining = {
+  ...defaultTraining,
+  gamma: 0.99,
+  targetUpdateEpisodes: 200
+} as const
+
+export interface RecurrentTraining extends TrainingSettings {
+  readonly gamma: number
+  readonly targetUpdateEpisodes: number
+}
+
+/** How a learner acts while training (testing is always greedy). */
+export type RecurrentExploration =
+  | { readonly kind: "epsilon-greedy" }
+  /**
+   * FSV: u_i ~ π_i ∝ exp((Q_i − V_i)/α) over available actions (Eq. 5), with α linear from
+   * `alphaStart` to `alphaFinish` over `alphaAnnealSteps` environment steps (Table 8).
+   */
+  | { readonly kind: "energy"; readonly alphaStart: number; readonly alphaFinish: number; readonly alphaAnnealSteps: number }
+
+/** The batch as tensors (time-major, S = 1 folded away where `src/nn` does not need it). */
+export interface SeqBatch {
+  readonly T: number
+  readonly B: number
+  /** Agent inputs, t = 0 … T: [T + 1, B·N, inputDim]. */
+  readonly inputs: tf.Tensor
+  /** States at t = 0 … T − 1 (rows t·B + b): [1, T·B, stateDim]. */
+  readonly state: tf.Tensor
+  /** States at t = 1 … T: [1, T·B, stateDim]. */
+  readonly nextState: tf.Tensor
+  /** 0 where available, UNAVAILABLE elsewhere, t = 0 … T: [T + 1, B, N, A]. */
+  readonly unavailable: tf.Tensor
+  /** One-hot actions: [T, B, N, A]. */
+  readonly actions: tf.Tensor
+  readonly reward: tf.Tensor
+  readonly terminated: tf.Tensor
+  /** [T, B]. */
+  readonly mask: tf.Tensor
+}
+
+/** Per-update settings that change during a run. */
+export interface UpdateContext {
+  /** FSV's temperature α at this point of the run. */
+  readonly alpha: number
+  /**
+   * Gumbel(0, 1) noise for sampling next actions u' ~ π (FSV's Eq. 16 target), [T, B, N, A],
+   * drawn from the run's seeded "learn" stream; undefined for learners that do not sample.
+   */
+  readonly gumbel: tf.Tensor | undefined
+}
+
+export interface RecurrentLearner {
+  readonly algo: RecurrentAlgo
+  readonly layout: ParamLayout
+  readonly training: RecurrentTraining
+  readonly exploration: RecurrentExploration
+  /** Whether `UpdateContext.gumbel` is needed. */
+  readonly samplesNextActions: boolean
+  /** The per-step TD targets y [T, B] (no gradient). */
+  readonly targets: (
+    params: Readonly<Record<string, tf.Tensor>>,
+    target: Readonly<Record<string, tf.Tensor>>,
+    batch: SeqBatch,
+    ctx: UpdateContext
+  ) => tf.Tensor
+  /** The loss to minimise (call inside variableGrads). */
+  readonly loss: (
+    params: Readonly<Record<string, tf.Tensor>>,
+    target: Readonly<Record<string, tf.Tensor>>,
+    batch: SeqBatch,
+    ctx: UpdateContext
+  ) => tf.Scalar
+}
+
+export const agentShape = (shape: EpisodeShape, hidden: number): GruAgentShape => ({
+  inputs: inputDim(shape),
+  hidden,
+  actions: shape.actions
+})
+
+export const recurrentAgentSpecs = (shape: EpisodeShape, hidden: number): Array<ParamSpec> =>
+  gruAgentSpecs("agent", agentShape(shape, hidden))
+
+/** Upload a batch. The caller disposes (e.g. inside tf.tidy). */
+export const batchTensors = (shape: EpisodeShape, data: EpisodeBatchData): SeqBatch => {
+  const { T, B } = data
+  const { agents: N, actions: A, stateDim: SD } = shape
+  const unavailable = new Float32Array(data.avail.length)
+  for (let k = 0; k < unavailable.length; k++) unavailable[k] = data.avail[k] === 1 ? 0 : UNAVAILABLE
+  const oneHot = new Float32Array(T * B * N * A)
+  for (let k = 0; k < data.actions.length; k++) oneHot[k * A + data.actions[k]!] = 1
+  return {
+    T,
+    B,
+    inputs: tf.tensor3d(data.inputs, [T + 1, B * N, inputDim(shape)]),
+    state: tf.tensor3d(data.state.subarray(0, T * B * SD), [1, T * B, SD]),
+    nextState: tf.tensor3d(data.state.subarray(B * SD), [1, T * B, SD]),
+    unavailable: tf.tensor4d(unavailable, [T + 1, B, N, A]),
+    actions: tf.tensor4d(oneHot, [T, B, N, A]),
+    reward: tf.tensor2d(data.reward, [T, B]),
+    terminated: tf.tensor2d(data.terminated, [T, B]),
+    mask: tf.tensor2d(data.mask, [T, B])
+  }
+}
+
+export const disposeBatch = (b: SeqBatch): void =>
+  tf.dispose([b.inputs, b.state, b.nextState, b.unavailable, b.actions, b.reward, b.terminated, b.mask])
+
+/** Q_i(τ_i^t, ·) for t = 0 … T and the hidden states h_i^t: [T + 1, B, N, A] and [T + 1, B, N, H]. */
+export const agentQs = (
+  params: Readonly<Record<string, tf.Tensor>>,
+  batch: SeqBatch,
+  shape: EpisodeShape,
+  hidden: number
+): { readonly q: tf.Tensor; readonly hidden: tf.Tensor } => {
+  const { T, B } = batch
+  const { agents: N, actions: A } = shape
+  const out = gruAgentUnroll(batch.inputs, params, "agent", agentShape(shape, hidden)) // [T+1, B·N, ·]
+  return {
+    q: tf.reshape(out.q, [T + 1, B, N, A]), // [T+1, B, N, A]
+    hidden: tf.reshape(out.hidden, [T + 1, B, N, hidden]) // [T+1, B, N, H]
+  }
+}
+
+/** Steps 0 … T − 1 and 1 … T of a [T + 1, …] tensor. */
+export const current = (x: tf.Tensor, T: number): tf.Tensor => tf.slice(x, 0, T)
+export const next = (x: tf.Tensor, T: number): tf.Tensor => tf.slice(x, 1, T)
+
+/** Q_i(τ_i, u_i) of one-hot actions: q [T, B, N, A] → [T, B, N]. */
+export const chosenQ = (q: tf.Tensor, actions: tf.Tensor): tf.Tensor => tf.sum(tf.mul(q, actions), 3)
+
+/** One-hot of argmax over available actions (ties: lowest index): q, unavailable [T, B, N, A] → [T, B, N, A]. */
+export const greedyOneHot = (q: tf.Tensor, unavailable: tf.Tensor): tf.Tensor =>
+  tf.oneHot(tf.argMax(tf.add(q, unavailable), 3), q.shape[3]!) // [T, B, N, A]
+
+/** y = r + γ (1 − terminated) · next: all [T, B]. */
+export const tdTarget = (batch: SeqBatch, gamma: number, nextValue: tf.Tensor): tf.Tensor =>
+  tf.add(batch.reward, tf.mul(tf.mul(tf.sub(1, batch.terminated), gamma), nextValue)) // [T, B]
+
+/** Σ mask (x − y)² / Σ mask: the masked mean squared TD error. */
+export const maskedMse = (x: tf.Tensor, y: tf.Tensor, mask: tf.Tensor): tf.Scalar =>
+  tf.div(tf.sum(tf.mul(tf.square(tf.sub(x, y)), mask)), tf.sum(mask)) as tf.Scalar
+
+/** [T, B] from a mixer's [1, T·B] output. */
+export const unfold = (x: tf.Tensor, batch: SeqBatch): tf.Tensor => tf.reshape(x, [batch.T, batch.B])
+
+/** Chosen Q_i [T, B, N] as the mixers' rows [1, T·B, N]. */
+export const fold = (x: tf.Tensor, batch: SeqBatch): tf.Tensor => tf.reshape(x, [1, batch.T * batch.B, x.shape[2]!])
