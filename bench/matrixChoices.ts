@@ -9,7 +9,7 @@
 import { Effect, Layer } from "effect"
 import { jobsFromEnv, matrixConfig } from "../pipelines/matrix/stage.ts"
 import { Backend } from "../src/backend/Backend.ts"
-import { DISCRETE_FSV_GRADIENTS } from "../src/learners/fsv/discrete.ts"
+import { FSV_GRADIENTS } from "../src/learners/fsv/factorization.ts"
 import { matrixProgramModule, type MatrixProgram } from "../pipelines/matrix/program.ts"
 import { trainPrograms } from "../src/runtime/pool.ts"
 import { flag } from "./_util.ts"
@@ -19,7 +19,7 @@ export const run = async (args: ReadonlyArray<string>): Promise<void> => {
   const seeds = Number(flag(args, "--seeds") ?? 5)
   await Effect.runPromise(Effect.scoped(Layer.build(Backend.layer("wasm"))))
   const base = matrixConfig({ steps, seeds })
-  const variants = DISCRETE_FSV_GRADIENTS.flatMap((gradients) =>
+  const variants = FSV_GRADIENTS.flatMap((gradients) =>
     (["none", "agents"] as const).map((lambdaNormalization) => ({ gradients, lambdaNormalization }))
   )
   const alpha0s = [0.1, 0.01]

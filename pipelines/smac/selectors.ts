@@ -49,7 +49,3 @@ export const energySelector = (A: number, rng: Stream, alpha: number): Selector 
     }
   }
 }
-
-/** Linear schedule from `start` to `finish` over `steps` environment steps, then `finish` (PyMARL's "linear"). */
-export const linearSchedule = (start: number, finish: number, steps: number, t: number): number =>
-  steps <= 0 ? finish : start + (finish - start) * Math.min(1, t / steps)

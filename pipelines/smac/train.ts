@@ -28,7 +28,8 @@ import { type RngState, Stream, streamState } from "../../src/rng/Rng.ts"
 import type { Episode, EpisodeShape } from "./Episode.ts"
 import { assembleBatch, EpisodeBuffer, type EpisodeBatchData } from "./EpisodeBuffer.ts"
 import { EpisodeRunner, replayEpisode, smacShape } from "./EpisodeRunner.ts"
-import { energySelector, epsilonGreedySelector, greedySelector, linearSchedule } from "./selectors.ts"
+import { energySelector, epsilonGreedySelector, greedySelector } from "./selectors.ts"
+import { linearSchedule } from "../../src/core/schedule.ts"
 
 export const SmacRunSettings = Schema.Struct({
   /** Environment steps of training (PyMARL t_max). */

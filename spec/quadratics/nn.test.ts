@@ -8,7 +8,7 @@ import * as tf from "@tensorflow/tfjs"
 import { beforeAll, describe, expect, it } from "vitest"
 import { qTotFactored, qTotStopGradientForm } from "../../src/core/factorization.ts"
 import { qmixMix as coreQmixMix, vdnMix } from "../../src/core/mixers.ts"
-import { continuousFsvMix } from "../../src/learners/fsv/continuous.ts"
+import { fsvMix } from "../../src/learners/fsv/factorization.ts"
 import { individualQ, individualQSpecs } from "../../src/learners/continuous.ts"
 import { withOwnAction } from "../../src/learners/maddpg/continuous.ts"
 import { adamStep } from "../../src/nn/adam.ts"
@@ -157,7 +157,7 @@ describe("stopGradient", () => {
   })
 })
 
-describe("FSV's mixer against the float64 core", () => {
+describe("FSV's factorization (fsvMix) against the float64 core", () => {
   // S = 1, B = 2 joint actions, N = 2 agents.
   const lambda = [[0.7, 1.9], [2.5, 0.3]]
   const q = [[1.5, -2], [0.25, 3]]
@@ -171,8 +171,8 @@ describe("FSV's mixer against the float64 core", () => {
       const lam = tf.tensor3d([lambda], [1, 2, 2])
       const qs = tf.tensor3d([q], [1, 2, 2])
       const f = (l: tf.Tensor, x: tf.Tensor) =>
-        tf.sum(continuousFsvMix({ q: x, v: tf.tensor2d([v]), lambda: l, w: tf.tensor2d([w]), b: tf.tensor2d([[b]]) }, gradients)) as tf.Scalar
-      const value = continuousFsvMix({ q: qs, v: tf.tensor2d([v]), lambda: lam, w: tf.tensor2d([w]), b: tf.tensor2d([[b]]) }, gradients).dataSync()
+        tf.sum(fsvMix({ chosen: x, v: tf.tensor3d([[v]]), lambda: l, w: tf.tensor3d([[w]]), b: tf.tensor2d([[b]]), gradients })) as tf.Scalar
+      const value = fsvMix({ chosen: qs, v: tf.tensor3d([[v]]), lambda: lam, w: tf.tensor3d([[w]]), b: tf.tensor2d([[b]]), gradients }).dataSync()
       const [dLambda, dQ] = tf.grads(f)([lam, qs]).map((g) => g.dataSync())
       return { value, dLambda: dLambda!, dQ: dQ! }
     })

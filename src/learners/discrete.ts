@@ -146,10 +146,6 @@ export const agentSpecs = (shape: DiscreteShape, hidden: number): Array<ParamSpe
 export const agentQ = (params: Readonly<Record<string, tf.Tensor>>, game: DiscreteGameTensors): tf.Tensor =>
   mlp(game.obs, params, "agent", 2) // [S, N, A]
 
-/** Q_i(u_i) of the chosen actions: Q [S, N, A], one-hot actions [S, M, N, A] → [S, M, N]. */
-export const chosenQs = (q: tf.Tensor, actions: tf.Tensor): tf.Tensor =>
-  tf.sum(tf.mul(actions, tf.expandDims(q, 1)), 3) // [S, M, N]
-
 /** Σ_s Σ_m weight · err², the sum over replicas of each one's batch mean: err, weight [S, M] → scalar. */
 export const weightedSquares = (err: tf.Tensor, weight: tf.Tensor): tf.Scalar =>
   tf.sum(tf.mul(weight, tf.square(err))) as tf.Scalar

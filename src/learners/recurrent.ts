@@ -160,9 +160,6 @@ export const agentQs = (
 export const current = (x: tf.Tensor, T: number): tf.Tensor => tf.slice(x, 0, T)
 export const next = (x: tf.Tensor, T: number): tf.Tensor => tf.slice(x, 1, T)
 
-/** Q_i(τ_i, u_i) of one-hot actions: q [T, B, N, A] → [T, B, N]. */
-export const chosenQ = (q: tf.Tensor, actions: tf.Tensor): tf.Tensor => tf.sum(tf.mul(q, actions), 3)
-
 /** One-hot of argmax over available actions (ties: lowest index): q, unavailable [T, B, N, A] → [T, B, N, A]. */
 export const greedyOneHot = (q: tf.Tensor, unavailable: tf.Tensor): tf.Tensor =>
   tf.oneHot(tf.argMax(tf.add(q, unavailable), 3), q.shape[3]!) // [T, B, N, A]

@@ -1,6 +1,6 @@
 /**
  * sg(x): the value of x with no gradient flowing back through it. tfjs has no such op;
- * a custom gradient of zeros stands in for it (used by Eq. 33's stop-gradient form).
+ * a custom gradient of zeros stands in for it (used by FSV's factorization, `src/learners/fsv/factorization.ts`).
  *
  * `withoutTape(f)` is sg for a whole computation, and cheaper: tfjs records nothing on its
  * gradient tape while it runs a custom op's forward function, so the ops of `f` keep none of

@@ -8,7 +8,7 @@
  *   V_tot   = Σ_i w_i(s) V_i + b(s),  w ≥ 0, hypernetworks s → 64 → ·   (Eq. 13)
  *   Q_tot   = Σ_i λ_i (Q_i − V_i) + V_tot                              (Eq. 7)
  *
- * trained through the stop-gradient form Eq. 33. One update makes four gradient steps, in
+ * (`./factorization.ts`, with its stop-gradients). One update makes four gradient steps, in
  * this order, each on its own parameters with its own Adam:
  *
  *   J_Qtot = E_D[(Q_tot(s, u) − y)²],  y = r (one-step episodes)                  (Eq. 16)
@@ -23,10 +23,8 @@
  * agent; the Eq. 34 step reuses the Eq. 18 step's samples (as SB3's SAC does).
  *
  * Choices the paper leaves open, each a config field (as in the discrete FSV):
- * - `gradients`: "eq33" (default): λ_i · sg(Q_i − V_i) + Σ_i w_i V_i + b − sg(Σ Q_i) + Σ Q_i,
- *   gradients reach λ, w, b and, through the last term only, Q_i; "eq33-strict": V_tot
- *   stopped too (w, b keep their initial values); "eq7": no stop-gradient (Q_i receives
- *   λ_i times the error). V_i is its own group, trained only by Eq. 17.
+ * - `gradients`: which parameters the stop-gradients spare (`./factorization.ts`). V_i is its
+ *   own group, trained only by Eq. 17, whatever the choice.
  * - `lambdaNormalization`: see `src/nn/attentionLambda.ts`. λ_i sees the state and the
  *   joint action [a_1, …, a_N] with agent i's id.
  */
@@ -43,7 +41,6 @@ import { mlp } from "../../nn/dense.ts"
 import { squashedGaussian, squashLogStd } from "../../nn/gaussianPolicy.ts"
 import { mlpSpecs, ParamLayout } from "../../nn/params.ts"
 import { perAgentMlp } from "../../nn/perAgent.ts"
-import { stopGradient } from "../../nn/stopGradient.ts"
 import {
   AGENT_NET_LAYERS,
   agentNetSpecs,
@@ -58,9 +55,7 @@ import {
   sumOfMeanSquares,
   ContinuousTrainingFields
 } from "../continuous.ts"
-
-export const CONTINUOUS_FSV_GRADIENTS = ["eq33", "eq33-strict", "eq7"] as const
-export type ContinuousFsvGradients = (typeof CONTINUOUS_FSV_GRADIENTS)[number]
+import { FSV_GRADIENTS, fsvMix } from "./factorization.ts"
 
 export const ContinuousFsvConfig = Schema.Struct({
   ...ContinuousTrainingFields,
@@ -78,8 +73,8 @@ export const ContinuousFsvConfig = Schema.Struct({
   ...AttentionLambdaFields,
   /** Hidden units of the hypernetworks of w and b (Table 8: one hidden layer of 64). */
   hypernetHidden: Schema.Int,
-  /** Where Eq. 33's stop-gradients apply: "eq33", "eq33-strict" or "eq7" (see the file header). */
-  gradients: Schema.Literals(CONTINUOUS_FSV_GRADIENTS)
+  /** Where the stop-gradients apply (`./factorization.ts`). */
+  gradients: Schema.Literals(FSV_GRADIENTS)
 })
 export type ContinuousFsvConfig = typeof ContinuousFsvConfig.Type
 
@@ -92,37 +87,6 @@ export const defaultContinuousFsvConfig: ContinuousFsvConfig = {
   ...defaultAttentionLambdaFields,
   hypernetHidden: 64,
   gradients: "eq33"
-}
-
-/** The inputs of FSV's mixer for a batch of joint actions. */
-export interface MixerInputs {
-  /** Q_i(τ_i, u_i): [S, B, N]. */
-  readonly q: tf.Tensor
-  /** V_i(τ_i): [S, N]. */
-  readonly v: tf.Tensor
-  /** λ_i(τ, u) > 0: [S, B, N]. */
-  readonly lambda: tf.Tensor
-  /** w_i(s) ≥ 0: [S, N]. */
-  readonly w: tf.Tensor
-  /** b(s): [S, 1]. */
-  readonly b: tf.Tensor
-}
-
-/**
- * Q_tot [S, B] (Eq. 7) with V_tot = Σ_i w_i V_i + b (Eq. 13), through the stop-gradients
- * of `gradients` (Eq. 33 by default: ∂Q_tot/∂Q_i = 1, ∂Q_tot/∂λ_i = Q_i − V_i).
- */
-export const continuousFsvMix = ({ q, v, lambda, w, b }: MixerInputs, gradients: ContinuousFsvGradients): tf.Tensor => {
-  const [S, , N] = q.shape as [number, number, number]
-  const stop = gradients !== "eq7"
-  const sg = (t: tf.Tensor): tf.Tensor => (stop ? stopGradient(t) : t)
-  const advantage = tf.sub(sg(q), tf.reshape(sg(v), [S, 1, N])) // Q_i − V_i: [S, B, N]
-  const vTotFull = tf.add(tf.sum(tf.mul(w, sg(v)), 1, true), b) // Eq. 13: [S, 1]
-  const vTot = gradients === "eq33-strict" ? stopGradient(vTotFull) : vTotFull
-  const lambdaTerm = tf.sum(tf.mul(lambda, advantage), 2) // Σ_i λ_i (Q_i − V_i): [S, B]
-  if (!stop) return tf.add(lambdaTerm, vTot) // Eq. 7
-  const sumQ = tf.sum(q, 2) // Σ_i Q_i: [S, B]
-  return tf.add(tf.add(lambdaTerm, vTot), tf.sub(sumQ, stopGradient(sumQ))) // Eq. 33: Eq. 7's value, ∂/∂Q_i = 1
 }
 
 /** FSV for a game of `shape` whose actions lie in [−bound, bound]. */
@@ -161,17 +125,18 @@ export const makeContinuousFsv = (shape: ContinuousShape, config: ContinuousFsvC
     return squashedGaussian(tf.reshape(mean, [S, 1, N]), tf.reshape(logStd, [S, 1, N]), eps, bound) // [S, K, N]
   }
 
-  /** Q_tot [S, B] for normalised joint actions [S, B, N] (Eq. 7, trained through Eq. 33). */
+  /** Q_tot [S, B] for normalised joint actions [S, B, N] (Eq. 7, with the stop-gradients of `config.gradients`). */
   const qTotOf = (p: GroupParams, game: ContinuousGameTensors, actions: tf.Tensor): tf.Tensor => {
     const [S] = actions.shape as [number]
     const c = p["critic"]!
-    return continuousFsvMix({
-      q: individualQ(c, game, actions), // Q_i(τ_i, u_i): [S, B, N]
-      v: valuesOf(p, game), // V_i(τ_i): [S, N] (another group: a constant here)
+    return fsvMix({
+      chosen: individualQ(c, game, actions), // Q_i(τ_i, u_i): [S, B, N]
+      v: tf.reshape(valuesOf(p, game), [S, 1, N]), // V_i(τ_i): [S, 1, N] (another group: a constant here)
       lambda: attentionLambda(game.state, actions, c, "lambda", lambdaShape), // Eq. 14–15: [S, B, N]
-      w: tf.reshape(tf.abs(mlp(game.state, c, "hyperW", 2)), [S, N]), // w_i(s) ≥ 0: [S, N]
-      b: tf.reshape(mlp(game.state, c, "hyperB", 2), [S, 1]) // b(s): [S, 1]
-    }, config.gradients)
+      w: tf.reshape(tf.abs(mlp(game.state, c, "hyperW", 2)), [S, 1, N]), // w_i(s) ≥ 0: [S, 1, N]
+      b: tf.reshape(mlp(game.state, c, "hyperB", 2), [S, 1]), // b(s): [S, 1]
+      gradients: config.gradients
+    }) // [S, B]
   }
 
   return {

@@ -3,26 +3,14 @@
  *
  *   V_i     = α log Σ_u exp(Q_i(u)/α),  α_i = α                         (Eq. 5, Section 3.3)
  *   λ_i     = Σ_h λ_{i,h}(s, u) > 0, multi-head attention               (Eq. 14–15)
- *   V_tot   = Σ_i w_i(s) V_i + b(s),  w ≥ 0                             (Eq. 13)
- *   Q_tot   = Σ_i λ_i (Q_i − V_i) + V_tot                               (Eq. 7)
+ *   Q_tot   = Σ_i λ_i (Q_i − V_i) + V_tot, V_tot = Σ_i w_i V_i + b        (Eq. 7, 13: `./factorization.ts`)
  *   J_Qtot  = (Q_tot(s, u) − y)²,  y = r (one-step episodes)             (Eq. 16)
- *
- * trained through the stop-gradient form of Eq. 33,
- *
- *   Q_tot = Σ_i λ_i (Q_i − V_i) + V_tot − Σ_i Q_i + Σ_i Q_i,
  *
  * with α annealed linearly from `alphaStart` (1) to α0 over `alphaAnnealSteps` environment
  * steps (Table 8). Replicas may differ in α0 (the three α0 variants train side by side).
  *
  * Choices the paper leaves open, each a config field:
- * - `gradients`: which parameters Eq. 33's stop-gradients spare. "stop all the gradients
- *   except for λ_i and the last term Q_i", read literally, leaves w and b of V_tot (Eq. 13)
- *   without any gradient, so V_tot would stay at its initial value.
- *     "eq33"        λ_i · sg(Q_i − V_i) + Σ_i w_i sg(V_i) + b − sg(Σ Q_i) + Σ Q_i: gradients reach
- *                   λ, w, b and (through the last term only) Q_i. FOP's published code trains
- *                   its V(s) the same way. The default.
- *     "eq33-strict" as "eq33" with V_tot stopped as well: w and b keep their initial values.
- *     "eq7"         no stop-gradient at all (gradients through V_i and V_tot into Q_i too).
+ * - `gradients`: which parameters the stop-gradients spare; see `./factorization.ts`.
  * - `lambdaNormalization`: see `src/nn/attentionLambda.ts`; "none" (λ_{i,h} = exp(·)) is the
  *   one that can represent the matrix game.
  * - w ≥ 0 by |·| of a one-layer hypernetwork, b from one layer (Table 8: 1 layer, 0 hidden).
@@ -39,11 +27,11 @@ import {
 import { linear } from "../../nn/dense.ts"
 import { linearSpecs, ParamLayout } from "../../nn/params.ts"
 import { softValues } from "../../nn/softValue.ts"
-import { stopGradient } from "../../nn/stopGradient.ts"
+import { chosenQ } from "../../nn/chosenQ.ts"
+import { linearSchedule } from "../../core/schedule.ts"
 import {
   agentQ,
   agentSpecs,
-  chosenQs,
   defaultTraining,
   type DiscreteLearner,
   type DiscreteShape,
@@ -51,9 +39,7 @@ import {
   weightedSquares,
   TrainingFields
 } from "../discrete.ts"
-
-export const DISCRETE_FSV_GRADIENTS = ["eq33", "eq33-strict", "eq7"] as const
-export type DiscreteFsvGradients = (typeof DISCRETE_FSV_GRADIENTS)[number]
+import { FSV_GRADIENTS, type FsvGradients, fsvMix } from "./factorization.ts"
 
 export const DiscreteFsvConfig = Schema.Struct({
   ...TrainingFields,
@@ -62,8 +48,8 @@ export const DiscreteFsvConfig = Schema.Struct({
   /** Environment steps over which α falls from alphaStart to α0, then stays (Table 8: the whole run). */
   alphaAnnealSteps: Schema.Int,
   ...AttentionLambdaFields,
-  /** Where Eq. 33's stop-gradients apply: "eq33", "eq33-strict" or "eq7" (see the file header). */
-  gradients: Schema.Literals(DISCRETE_FSV_GRADIENTS)
+  /** Where the stop-gradients apply (`./factorization.ts`). */
+  gradients: Schema.Literals(FSV_GRADIENTS)
 })
 export type DiscreteFsvConfig = typeof DiscreteFsvConfig.Type
 
@@ -77,13 +63,11 @@ export const defaultDiscreteFsvConfig = (steps: number): DiscreteFsvConfig => ({
 })
 
 /** α after `step` environment steps: linear from alphaStart to α0 over alphaAnnealSteps (Table 8). */
-export const alphaAt = (config: DiscreteFsvConfig, alpha0: number, step: number): number => {
-  const frac = config.alphaAnnealSteps <= 0 ? 1 : Math.min(1, step / config.alphaAnnealSteps)
-  return config.alphaStart + (alpha0 - config.alphaStart) * frac
-}
+export const alphaAt = (config: DiscreteFsvConfig, alpha0: number, step: number): number =>
+  linearSchedule(config.alphaStart, alpha0, config.alphaAnnealSteps, step)
 
-/** The inputs of FSV's mixing for M joint actions. */
-export interface FsvMixInputs {
+/** The inputs of FSV's mixing for M joint actions, from Q_i over every action. */
+export interface DiscreteFsvMixInputs {
   /** Q_i(τ_i, ·): [S, N, A]. */
   readonly q: tf.Tensor
   /** One-hot joint actions: [S, M, N, A]. */
@@ -98,23 +82,19 @@ export interface FsvMixInputs {
   readonly b: tf.Tensor
   /** 0 for available actions, UNAVAILABLE otherwise: [1, N, A], or undefined. */
   readonly unavailable: tf.Tensor | undefined
-  readonly gradients: DiscreteFsvGradients
+  readonly gradients: FsvGradients
 }
 
-/** Q_tot for each joint action (Eq. 5, 13, 7, through Eq. 33 unless gradients = "eq7"): [S, M]. */
-export const discreteFsvMix = ({ q, actions, alpha, lambda, w, b, unavailable, gradients }: FsvMixInputs): tf.Tensor => {
-  const stop = gradients !== "eq7"
-  const sg = (t: tf.Tensor): tf.Tensor => (stop ? stopGradient(t) : t)
-  const v = softValues(q, alpha, unavailable) // V_i = α log Σ exp(Q_i/α): [S, N]
-  const chosen = chosenQs(q, actions) // Q_i(u_i): [S, M, N]
-  const advantage = sg(tf.sub(chosen, tf.expandDims(v, 1))) // Q_i − V_i: [S, M, N]
-  const vTotFull = tf.add(tf.sum(tf.mul(w, tf.expandDims(sg(v), 1)), 2), b) // Eq. 13: [S, 1]
-  const vTot = gradients === "eq33-strict" ? stopGradient(vTotFull) : vTotFull
-  const lambdaTerm = tf.sum(tf.mul(lambda, advantage), 2) // Σ_i λ_i (Q_i − V_i): [S, M]
-  if (!stop) return tf.add(lambdaTerm, vTot) // Eq. 7
-  const sumQ = tf.sum(chosen, 2) // Σ_i Q_i: [S, M]
-  return tf.add(tf.add(lambdaTerm, vTot), tf.sub(sumQ, stopGradient(sumQ))) // Eq. 33: the value of Eq. 7, ∂/∂Q_i(u_i) = 1
-}
+/** Q_tot for each joint action: V_i from Q_i by Eq. 5, then `fsvMix` (Eq. 13, 7): [S, M]. */
+export const discreteFsvMix = ({ q, actions, alpha, lambda, w, b, unavailable, gradients }: DiscreteFsvMixInputs): tf.Tensor =>
+  fsvMix({
+    chosen: chosenQ(tf.expandDims(q, 1), actions), // Q_i(u_i): [S, M, N]
+    v: tf.expandDims(softValues(q, alpha, unavailable), 1), // V_i = α log Σ exp(Q_i/α): [S, 1, N]
+    lambda, // [S, M, N]
+    w, // [S, 1, N]
+    b, // [S, 1]
+    gradients
+  }) // [S, M]
 
 /** FSV's mixing network's outputs for M joint actions: everything of Eq. 7 but the Q_i. */
 export interface FsvMixingTensors {

@@ -4,7 +4,7 @@
  *   V_i     = α log Σ_{u avail} exp(Q_i(τ_i, u)/α)                        (Eq. 5)
  *   λ_i     = Σ_h λ_{i,h}(s, u), multi-head attention over s and u         (Eq. 14–15)
  *   V_tot   = Σ_i w_i(s) V_i + b(s),  w ≥ 0 (one-layer hypernetworks)      (Eq. 13)
- *   Q_tot   = Σ_i λ_i (Q_i − V_i) + V_tot                                 (Eq. 7, trained as Eq. 33)
+ *   Q_tot   = Σ_i λ_i (Q_i − V_i) + V_tot                                 (Eq. 7, `./factorization.ts`)
  *   J       = (Q_tot(τ_t, u_t) − y_t)²                                    (Eq. 16)
  *   y_t     = r_t + γ (1 − terminated_t) [Q̄_tot(τ_{t+1}, u') − α log π_tot(u' | τ_{t+1})],
  *   u'_i ~ π_i ∝ exp((Q_i − V_i)/α),  log π_tot = Σ_i (Q_i(u'_i) − V_i)/α
@@ -14,11 +14,8 @@
  *   network; u' is drawn by the Gumbel-max trick with noise from the run's "learn" stream.
  * - λ is normalized over agents by default (`lambdaNormalization: "agents"`): λ_{i,h} = exp(·)
  *   with unbounded attention logits overflowed float32 over long runs; the matrix-game file
- *   (`src/learners/discrete/fsv.ts`) explains why "none" is its default there.
- * - `gradients`: where Eq. 33's stop-gradients apply, as in the matrix learner
- *   (`src/learners/discrete/fsv.ts`): "eq33" (λ, w, b and, through the last term only, Q_i get
- *   gradients; V_i and Q_i − V_i are stopped), "eq33-strict" (V_tot stopped too) or "eq7"
- *   (no stop-gradient: the exact gradient of J through λ_i (Q_i − V_i) and w_i V_i into Q_i).
+ *   (`./discrete.ts`) explains why "none" is its default there.
+ * - `gradients`: where the stop-gradients apply, as in every FSV learner (`./factorization.ts`).
  * - α is annealed linearly from `alphaStart` to `alphaFinish` (default 0.1 → 0.01 over 50k steps;
  *   Table 8 starts at 1, see the default's comment), shared by all agents (α_i = α).
  */
@@ -32,14 +29,13 @@ import {
   defaultAttentionLambdaFields
 } from "../../nn/attentionLambda.ts"
 import { linear } from "../../nn/dense.ts"
-import { DISCRETE_FSV_GRADIENTS } from "./discrete.ts"
+import { FSV_GRADIENTS, fsvMix } from "./factorization.ts"
 import { linearSpecs, ParamLayout } from "../../nn/params.ts"
 import { softValues } from "../../nn/softValue.ts"
-import { stopGradient, withoutTape } from "../../nn/stopGradient.ts"
+import { withoutTape } from "../../nn/stopGradient.ts"
 import type { EpisodeShape } from "../../../pipelines/smac/Episode.ts"
 import {
   agentQs,
-  chosenQ,
   current,
   defaultRecurrentTraining,
   maskedMse,
@@ -50,12 +46,13 @@ import {
   type SeqBatch,
   tdTarget
 } from "../recurrent.ts"
+import { chosenQ } from "../../nn/chosenQ.ts"
 
 export const RecurrentFsvConfig = Schema.Struct({
   ...RecurrentTrainingFields,
   ...AttentionLambdaFields,
-  /** Where Eq. 33's stop-gradients apply: "eq33", "eq33-strict" or "eq7" (see the file header). */
-  gradients: Schema.Literals(DISCRETE_FSV_GRADIENTS),
+  /** Where the stop-gradients apply (`./factorization.ts`). */
+  gradients: Schema.Literals(FSV_GRADIENTS),
   /** α, linear from alphaStart to alphaFinish over alphaAnnealSteps environment steps (Table 8: 1 → 0.01). */
   alphaStart: Schema.Number,
   alphaFinish: Schema.Number,
@@ -87,7 +84,7 @@ export const makeRecurrentFsv = (shape: EpisodeShape, config: RecurrentFsvConfig
   ])
 
   /**
-   * Q_tot (Eq. 7 in Eq. 33's stop-gradient form) for chosen Q_i and V_i [T, B, N], one-hot
+   * Q_tot (Eq. 7, with the stop-gradients of `config.gradients`) for chosen Q_i and V_i [T, B, N], one-hot
    * actions [T, B, N, A] and states [1, T·B, stateDim]: [T, B].
    */
   const qTotOf = (
@@ -101,17 +98,9 @@ export const makeRecurrentFsv = (shape: EpisodeShape, config: RecurrentFsvConfig
     const { T, B } = batch
     const M = T * B
     const lambda = tf.reshape(attentionLambda(state, tf.reshape(actions, [1, M, N * A]), params, "lambda", lambdaShape), [T, B, N]) // Eq. 14–15: [T, B, N]
-    const stop = config.gradients !== "eq7"
-    const sg = (t: tf.Tensor): tf.Tensor => (stop ? stopGradient(t) : t)
-    const advantage = sg(tf.sub(chosen, v)) // Q_i − V_i: [T, B, N]
     const w = tf.reshape(tf.abs(linear(state, params["hyperW.w"]!, params["hyperW.b"]!)), [T, B, N]) // w_i(s) ≥ 0: [T, B, N]
     const b = tf.reshape(linear(state, params["hyperB.w"]!, params["hyperB.b"]!), [T, B]) // b(s): [T, B]
-    const vTotFull = tf.add(tf.sum(tf.mul(w, sg(v)), 2), b) // Eq. 13: [T, B]
-    const vTot = config.gradients === "eq33-strict" ? stopGradient(vTotFull) : vTotFull
-    const lambdaTerm = tf.sum(tf.mul(lambda, advantage), 2) // Σ_i λ_i (Q_i − V_i): [T, B]
-    if (!stop) return tf.add(lambdaTerm, vTot) // Eq. 7: [T, B]
-    const sumQ = tf.sum(chosen, 2) // Σ_i Q_i: [T, B]
-    return tf.add(tf.add(lambdaTerm, vTot), tf.sub(sumQ, stopGradient(sumQ))) // Eq. 33: [T, B]
+    return fsvMix({ chosen, v, lambda, w, b, gradients: config.gradients }) // Q_tot: [T, B]
   }
 
   const build = (

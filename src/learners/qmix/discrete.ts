@@ -17,13 +17,13 @@ import {
 import {
   agentQ,
   agentSpecs,
-  chosenQs,
   defaultTraining,
   type DiscreteLearner,
   type DiscreteShape,
   weightedSquares,
   TrainingFields
 } from "../discrete.ts"
+import { chosenQ } from "../../nn/chosenQ.ts"
 
 export const QmixConfig = Schema.Struct({
   ...TrainingFields,
@@ -42,12 +42,12 @@ export const makeQmix = (shape: DiscreteShape, config: QmixConfig): DiscreteLear
     layout: new ParamLayout([...agentSpecs(shape, config.agentHidden), ...qmixMixerSpecs("mixer", mixer)]),
     training: config,
     loss: (params, game, batch) => {
-      const qTot = qTotOf(params, game.state, chosenQs(agentQ(params, game), batch.actions)) // [S, M]
+      const qTot = qTotOf(params, game.state, chosenQ(tf.expandDims(agentQ(params, game), 1), batch.actions)) // [S, M]
       return weightedSquares(tf.sub(qTot, batch.reward), batch.weight) // (Q_tot − y)², y = r
     },
     evaluate: (params, game, jointActions) => {
       const q = agentQ(params, game) // [S, N, A]
-      return { agentQ: q, qTot: qTotOf(params, game.state, chosenQs(q, jointActions)) }
+      return { agentQ: q, qTot: qTotOf(params, game.state, chosenQ(tf.expandDims(q, 1), jointActions)) }
     }
   }
 }

@@ -23,7 +23,6 @@ import {
 import type { EpisodeShape } from "../../../pipelines/smac/Episode.ts"
 import {
   agentQs,
-  chosenQ,
   defaultRecurrentTraining,
   fold,
   greedyOneHot,
@@ -37,6 +36,7 @@ import {
   tdTarget,
   unfold
 } from "../recurrent.ts"
+import { chosenQ } from "../../nn/chosenQ.ts"
 
 export const RecurrentQmixConfig = Schema.Struct({
   ...RecurrentTrainingFields,

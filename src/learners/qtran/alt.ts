@@ -20,13 +20,13 @@ import { stopGradient } from "../../nn/stopGradient.ts"
 import {
   agentQ,
   agentSpecs,
-  chosenQs,
   defaultTraining,
   type DiscreteLearner,
   type DiscreteShape,
   type DiscreteGameTensors,
   sumOfSquares
 } from "../discrete.ts"
+import { chosenQ } from "../../nn/chosenQ.ts"
 import { defaultQtranFields, encodeEach, encoderTable, greedyJointOneHot, maxQ, QtranFields, qtranSharedSpecs, vJt } from "./joint.ts"
 
 export const QtranAltConfig = Schema.Struct(QtranFields)
@@ -78,7 +78,7 @@ export const makeQtranAlt = (shape: DiscreteShape, config: QtranAltConfig): Disc
       const headsGreedy = stopGradient(tf.sum(tf.mul(qJtHeads(params, game, enc, greedy), greedy), 3)) // Q̂_jt^i(ū): [S, 1, N]
       const sumQGreedy = tf.reshape(tf.sum(maxQ(q, game), 1), [S, 1, 1]) // Σ_j Q_j(ū_j): [S, 1, 1]
       const lOpt = tf.mul(sumOfSquares(tf.add(tf.sub(sumQGreedy, headsGreedy), v)), 1 / N) // L_opt
-      const chosen = chosenQs(q, batch.actions) // Q_j(u_j): [S, M, N]
+      const chosen = chosenQ(tf.expandDims(q, 1), batch.actions) // Q_j(u_j): [S, M, N]
       const othersQ = tf.sub(tf.sum(chosen, 2, true), chosen) // Σ_{j≠i} Q_j(u_j): [S, M, N]
       const d = tf.add(tf.sub(tf.add(tf.expandDims(q, 1), tf.expandDims(othersQ, 3)), stopGradient(heads)), tf.expandDims(v, 3)) // D_i(·, u_−i): [S, M, N, A]
       const dMin = tf.min(game.unavailable ? tf.sub(d, game.unavailable) : d, 3) // min over available u_i: [S, M, N]

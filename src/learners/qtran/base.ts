@@ -18,7 +18,6 @@ import { stopGradient } from "../../nn/stopGradient.ts"
 import {
   agentQ,
   agentSpecs,
-  chosenQs,
   defaultTraining,
   type DiscreteLearner,
   type DiscreteShape,
@@ -26,6 +25,7 @@ import {
   sumOfSquares,
   weightedSquares
 } from "../discrete.ts"
+import { chosenQ } from "../../nn/chosenQ.ts"
 import { defaultQtranFields, encodeSum, encoderTable, greedyJointOneHot, maxQ, QtranFields, qJt, qJtSpecs, qtranSharedSpecs, vJt } from "./joint.ts"
 
 export const QtranBaseConfig = Schema.Struct(QtranFields)
@@ -59,7 +59,7 @@ export const makeQtranBase = (shape: DiscreteShape, config: QtranBaseConfig): Di
       const sumQGreedy = tf.sum(maxQ(q, game), 1, true) // Σ_i Q_i(ū_i): [S, 1]
       const lOpt = sumOfSquares(tf.add(tf.sub(sumQGreedy, qJtGreedy), v)) // L_opt
       const qJtHat = stopGradient(qJtU) // Q̂_jt(u): [S, M]
-      const d = tf.add(tf.sub(tf.sum(chosenQs(q, batch.actions), 2), qJtHat), v) // Σ Q_i(u_i) − Q̂_jt(u) + V_jt: [S, M]
+      const d = tf.add(tf.sub(tf.sum(chosenQ(tf.expandDims(q, 1), batch.actions), 2), qJtHat), v) // Σ Q_i(u_i) − Q̂_jt(u) + V_jt: [S, M]
       const lNopt = weightedSquares(tf.minimum(d, 0), batch.weight) // L_nopt
       return tf.addN([lTd, tf.mul(lOpt, config.lambdaOpt), tf.mul(lNopt, config.lambdaNopt)]) as tf.Scalar
     },

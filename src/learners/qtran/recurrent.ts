@@ -32,7 +32,6 @@ import type { EpisodeShape } from "../../../pipelines/smac/Episode.ts"
 import { defaultQtranJointFields, qJt, qJtSpecs, QtranJointFields, vJt, vJtSpecs } from "./joint.ts"
 import {
   agentQs,
-  chosenQ,
   current,
   defaultRecurrentTraining,
   greedyOneHot,
@@ -45,6 +44,7 @@ import {
   tdTarget,
   unfold
 } from "../recurrent.ts"
+import { chosenQ } from "../../nn/chosenQ.ts"
 
 export const RecurrentQtranConfig = Schema.Struct({
   ...RecurrentTrainingFields,

@@ -8,13 +8,13 @@ import { ParamLayout } from "../../nn/params.ts"
 import {
   agentQ,
   agentSpecs,
-  chosenQs,
   defaultTraining,
   type DiscreteLearner,
   type DiscreteShape,
   weightedSquares,
   TrainingFields
 } from "../discrete.ts"
+import { chosenQ } from "../../nn/chosenQ.ts"
 
 export const VdnConfig = Schema.Struct({ ...TrainingFields })
 export type VdnConfig = typeof VdnConfig.Type
@@ -29,11 +29,11 @@ export const makeVdn = (shape: DiscreteShape, config: VdnConfig): DiscreteLearne
   layout: new ParamLayout(agentSpecs(shape, config.agentHidden)),
   training: config,
   loss: (params, game, batch) => {
-    const qTot = vdnMixBatched(chosenQs(agentQ(params, game), batch.actions)) // [S, M]
+    const qTot = vdnMixBatched(chosenQ(tf.expandDims(agentQ(params, game), 1), batch.actions)) // [S, M]
     return weightedSquares(tf.sub(qTot, batch.reward), batch.weight) // (Q_tot − y)², y = r
   },
   evaluate: (params, game, jointActions) => {
     const q = agentQ(params, game) // [S, N, A]
-    return { agentQ: q, qTot: vdnMixBatched(chosenQs(q, jointActions)) }
+    return { agentQ: q, qTot: vdnMixBatched(chosenQ(tf.expandDims(q, 1), jointActions)) }
   }
 })
