@@ -1,10 +1,8 @@
 /** Shared by `smac-train.ts` and its worker: a synthetic batch on the comparison shape, and one learner updating on it. */
 import * as tf from "@tensorflow/tfjs"
-import type { RecurrentAlgo } from "../src/learners/recurrent.ts"
+import { type RecurrentAlgo, type EpisodeShape, inputDim, type EpisodeBatchData } from "../src/learners/recurrent.ts"
 import { buildSmacLearner, defaultSmacLearnerConfigs } from "../pipelines/smac/learners.ts"
 import { stream } from "../src/rng/Rng.ts"
-import { inputDim, type EpisodeShape } from "../pipelines/smac/Episode.ts"
-import type { EpisodeBatchData } from "../pipelines/smac/EpisodeBuffer.ts"
 import { gumbelNoise, learnerUpdate } from "../pipelines/smac/train.ts"
 
 /** A full batch of B episodes of T steps with random features (no padding); `part` picks the stream. */

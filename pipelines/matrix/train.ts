@@ -21,7 +21,7 @@ import type { ParamLayout } from "../../src/nn/params.ts"
 import { rmspropStep } from "../../src/nn/rmsprop.ts"
 import { tidyArray } from "../../src/nn/tidyArray.ts"
 import { UNAVAILABLE } from "../../src/nn/softValue.ts"
-import { stream, type Stream } from "../../src/rng/Rng.ts"
+import { sampleWithoutReplacement, stream, type Stream } from "../../src/rng/Rng.ts"
 import { type DiscreteBatch, type DiscreteLearner, type DiscreteShape, type DiscreteGameTensors, rmspropSettings } from "../../src/learners/discrete.ts"
 
 /** One replica. */
@@ -85,19 +85,6 @@ export const gameTensors = (game: MatrixGame, S: number): DiscreteGameTensors =>
       ? undefined
       : tf.tensor3d([game.actionCounts.map((n) => Array.from({ length: A }, (_, a) => (a < n ? 0 : UNAVAILABLE)))], [1, N, A]) // [1, N, A]
   }
-}
-
-/** Sample k distinct indices of [0, n) uniformly, in draw order (a partial Fisher–Yates shuffle). */
-export const sampleWithoutReplacement = (rng: Stream, n: number, k: number): Array<number> => {
-  const moved = new Map<number, number>()
-  const out: Array<number> = []
-  for (let i = 0; i < k; i++) {
-    const j = i + rng.int(n - i)
-    const atJ = moved.get(j) ?? j
-    moved.set(j, moved.get(i) ?? i)
-    out.push(atJ)
-  }
-  return out
 }
 
 /** A replica's environment and replay buffer (episodes stored as joint-action indices). */

@@ -9,18 +9,6 @@
  * An agent's input is PyMARL's: observation ⊕ one-hot of its last action (zeros at t = 0)
  * ⊕ one-hot of its id.
  */
-export interface EpisodeShape {
-  /** N. */
-  readonly agents: number
-  /** A. */
-  readonly actions: number
-  readonly obsDim: number
-  readonly stateDim: number
-}
-
-/** Width of an agent's network input: obs ⊕ last action ⊕ id. */
-export const inputDim = (s: EpisodeShape): number => s.obsDim + s.actions + s.agents
-
 export interface Episode {
   /** L, the number of steps. */
   readonly length: number

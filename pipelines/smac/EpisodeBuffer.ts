@@ -8,30 +8,11 @@
  * one contiguous block. Padded steps have zero inputs and state, and only the no-op available
  * (as for a dead agent), so no quantity computed on them is ever infinite.
  */
-import { sampleWithoutReplacement } from "../matrix/train.ts"
-import type { Stream } from "../../src/rng/Rng.ts"
-import { type Episode, inputDim, type EpisodeShape } from "./Episode.ts"
+import { inputDim, type EpisodeBatchData, type EpisodeShape } from "../../src/learners/recurrent.ts"
+import { sampleWithoutReplacement, type Stream } from "../../src/rng/Rng.ts"
+import type { Episode } from "./Episode.ts"
 
 /** A batch of B episodes padded to T steps, as flat time-major arrays. */
-export interface EpisodeBatchData {
-  readonly T: number
-  readonly B: number
-  /** Agent inputs, [(T + 1), B, N, inputDim]. */
-  readonly inputs: Float32Array
-  /** States, [(T + 1), B, stateDim]. */
-  readonly state: Float32Array
-  /** 1 where available, [(T + 1), B, N, A]. */
-  readonly avail: Uint8Array
-  /** Actions, [T, B, N]. */
-  readonly actions: Int32Array
-  /** Rewards, [T, B]. */
-  readonly reward: Float32Array
-  /** 1 at a step that ended its episode for real, [T, B]. */
-  readonly terminated: Float32Array
-  /** 1 on real steps, 0 on padding, [T, B]. */
-  readonly mask: Float32Array
-}
-
 /** Pad and stack `episodes` (in order) into one time-major batch. */
 export const assembleBatch = (shape: EpisodeShape, episodes: ReadonlyArray<Episode>): EpisodeBatchData => {
   const { agents: N, actions: A, stateDim: SD } = shape

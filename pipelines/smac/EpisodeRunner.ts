@@ -11,7 +11,8 @@
 import type { Env } from "../../src/envs/smac/Env.ts"
 import type { GruAgentCpu } from "../../src/nn/gruAgentCpu.ts"
 import type { RngState } from "../../src/rng/Rng.ts"
-import { type Episode, inputDim, type EpisodeShape } from "./Episode.ts"
+import { type Episode } from "./Episode.ts"
+import { type EpisodeShape, inputDim } from "../../src/learners/recurrent.ts"
 
 /**
  * Chooses one action per row from Q values q [rows · A] and availability avail [rows · A],

@@ -2,9 +2,8 @@
  * The recurrent learners by name, with their configs (PyMARL's SMAC defaults and qtran.yaml; FSV's Table 8).
  */
 import { Schema } from "effect"
-import type { EpisodeShape } from "./Episode.ts"
 import { defaultRecurrentFsvConfig, makeRecurrentFsv, RecurrentFsvConfig } from "../../src/learners/fsv/recurrent.ts"
-import type { RecurrentAlgo, RecurrentLearner } from "../../src/learners/recurrent.ts"
+import type { RecurrentAlgo, RecurrentLearner, EpisodeShape } from "../../src/learners/recurrent.ts"
 import {
   defaultRecurrentQmixConfig,
   defaultRecurrentVdnConfig,

@@ -8,8 +8,8 @@ import { beforeAll, describe, expect, it } from "vitest"
 import { nonMonotonicGame } from "../../src/envs/matrix.ts"
 import { DISCRETE_ALGOS, type DiscreteAlgo } from "../../src/learners/discrete.ts"
 import { buildMatrixLearner, defaultMatrixLearnerConfigs } from "../../pipelines/matrix/learners.ts"
-import { createMatrixTrainer, gameShape, sampleWithoutReplacement, type Slice } from "../../pipelines/matrix/train.ts"
-import { stream } from "../../src/rng/Rng.ts"
+import { createMatrixTrainer, gameShape, type Slice } from "../../pipelines/matrix/train.ts"
+import { stream, sampleWithoutReplacement } from "../../src/rng/Rng.ts"
 import { relErr, useWasm } from "./reference.ts"
 
 beforeAll(useWasm)

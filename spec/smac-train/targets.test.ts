@@ -14,15 +14,13 @@ import { makeEnv } from "../../src/envs/smac/Env.ts"
 import { BUILTIN_MAPS } from "../../src/envs/smac/MapSpec.ts"
 import { attentionLambda } from "../../src/nn/attentionLambda.ts"
 import { GruAgentCpu } from "../../src/nn/gruAgentCpu.ts"
-import { agentShape, batchTensors, type RecurrentLearner } from "../../src/learners/recurrent.ts"
+import { agentShape, batchTensors, type RecurrentLearner, inputDim, type EpisodeBatchData } from "../../src/learners/recurrent.ts"
 import { defaultRecurrentFsvConfig, makeRecurrentFsv } from "../../src/learners/fsv/recurrent.ts"
 import { defaultRecurrentQmixConfig, makeRecurrentQmix } from "../../src/learners/qmix/recurrent.ts"
-import { stream } from "../../src/rng/Rng.ts"
-import { inputDim } from "../../pipelines/smac/Episode.ts"
-import { assembleBatch, type EpisodeBatchData } from "../../pipelines/smac/EpisodeBuffer.ts"
+import { stream, streamState } from "../../src/rng/Rng.ts"
+import { assembleBatch } from "../../pipelines/smac/EpisodeBuffer.ts"
 import { EpisodeRunner, smacShape } from "../../pipelines/smac/EpisodeRunner.ts"
 import { epsilonGreedySelector } from "../../pipelines/smac/selectors.ts"
-import { streamState } from "../../src/rng/Rng.ts"
 
 const env = makeEnv(BUILTIN_MAPS["3m"])
 const shape = smacShape(env)

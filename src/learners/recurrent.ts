@@ -1,7 +1,7 @@
 /**
  * What every recurrent learner shares (PyMARL's QLearner shape): a batch of padded episodes as
  * tensors, the shared GRU agent unrolled over it, the PyMARL settings, and the contract a
- * learner fulfils for the training loop (`src/runner/train.ts`).
+ * learner fulfils for the training loop (`pipelines/smac/train.ts`).
  *
  * One learner run is one (algo, map, seed): the replica dimension S of `src/nn` is 1, and the
  * mixers of the matrix issue are reused with every (t, b) pair as one row M = T·B of states.
@@ -16,9 +16,40 @@ import { Schema } from "effect"
 import { gruAgentSpecs, gruAgentUnroll, type GruAgentShape } from "../nn/gru.ts"
 import type { ParamLayout, ParamSpec } from "../nn/params.ts"
 import { UNAVAILABLE } from "../nn/softValue.ts"
-import type { EpisodeBatchData } from "../../pipelines/smac/EpisodeBuffer.ts"
-import { inputDim, type EpisodeShape } from "../../pipelines/smac/Episode.ts"
 import { defaultTraining, TrainingFields, type TrainingSettings } from "./discrete.ts"
+
+/** The sizes of a SMAC-lite task as the agents and the mixers see them. */
+export interface EpisodeShape {
+  /** N. */
+  readonly agents: number
+  /** A. */
+  readonly actions: number
+  readonly obsDim: number
+  readonly stateDim: number
+}
+
+/** Width of an agent's network input: obs ⊕ last action ⊕ id. */
+export const inputDim = (s: EpisodeShape): number => s.obsDim + s.actions + s.agents
+
+/** A padded, time-major batch of episodes as flat arrays (what the buffer samples, what `batchTensors` reads). */
+export interface EpisodeBatchData {
+  readonly T: number
+  readonly B: number
+  /** Agent inputs, [(T + 1), B, N, inputDim]. */
+  readonly inputs: Float32Array
+  /** States, [(T + 1), B, stateDim]. */
+  readonly state: Float32Array
+  /** 1 where available, [(T + 1), B, N, A]. */
+  readonly avail: Uint8Array
+  /** Actions, [T, B, N]. */
+  readonly actions: Int32Array
+  /** Rewards, [T, B]. */
+  readonly reward: Float32Array
+  /** 1 at a step that ended its episode for real, [T, B]. */
+  readonly terminated: Float32Array
+  /** 1 on real steps, 0 on padding, [T, B]. */
+  readonly mask: Float32Array
+}
 
 export const RECURRENT_ALGOS = ["vdn", "qmix", "qtran", "fsv"] as const
 export type RecurrentAlgo = (typeof RECURRENT_ALGOS)[number]

@@ -148,6 +148,19 @@ export const withStream = <A>(state: RngState, f: (s: Stream) => A): readonly [A
 /** The stream for (root, path), ready to draw from. */
 export const stream = (root: number, path: LabelPath): Stream => new Stream(streamState(root, path))
 
+/** Sample k distinct indices of [0, n) uniformly, in draw order (a partial Fisher–Yates shuffle). */
+export const sampleWithoutReplacement = (rng: Stream, n: number, k: number): Array<number> => {
+  const moved = new Map<number, number>()
+  const out: Array<number> = []
+  for (let i = 0; i < k; i++) {
+    const j = i + rng.int(n - i)
+    const atJ = moved.get(j) ?? j
+    moved.set(j, moved.get(i) ?? i)
+    out.push(atJ)
+  }
+  return out
+}
+
 /**
  * The run's randomness as a service: the root seed, and streams by label path.
  * The shell asks for streams; the pure core only ever sees `RngState`.

@@ -33,19 +33,7 @@ import { FSV_GRADIENTS, fsvMix } from "./factorization.ts"
 import { linearSpecs, ParamLayout } from "../../nn/params.ts"
 import { softValues } from "../../nn/softValue.ts"
 import { withoutTape } from "../../nn/stopGradient.ts"
-import type { EpisodeShape } from "../../../pipelines/smac/Episode.ts"
-import {
-  agentQs,
-  current,
-  defaultRecurrentTraining,
-  maskedMse,
-  next,
-  RecurrentTrainingFields,
-  recurrentAgentSpecs,
-  type RecurrentLearner,
-  type SeqBatch,
-  tdTarget
-} from "../recurrent.ts"
+import { agentQs, current, defaultRecurrentTraining, maskedMse, next, RecurrentTrainingFields, recurrentAgentSpecs, type RecurrentLearner, type SeqBatch, tdTarget, type EpisodeShape } from "../recurrent.ts"
 import { chosenQ } from "../../nn/chosenQ.ts"
 
 export const RecurrentFsvConfig = Schema.Struct({

@@ -20,22 +20,7 @@ import {
   qmixMixerSpecs,
   qmixWeights
 } from "./mixer.ts"
-import type { EpisodeShape } from "../../../pipelines/smac/Episode.ts"
-import {
-  agentQs,
-  defaultRecurrentTraining,
-  fold,
-  greedyOneHot,
-  maskedMse,
-  current,
-  next,
-  RecurrentTrainingFields,
-  recurrentAgentSpecs,
-  type RecurrentLearner,
-  type SeqBatch,
-  tdTarget,
-  unfold
-} from "../recurrent.ts"
+import { agentQs, defaultRecurrentTraining, fold, greedyOneHot, maskedMse, current, next, RecurrentTrainingFields, recurrentAgentSpecs, type RecurrentLearner, type SeqBatch, tdTarget, unfold, type EpisodeShape } from "../recurrent.ts"
 import { chosenQ } from "../../nn/chosenQ.ts"
 
 export const RecurrentQmixConfig = Schema.Struct({

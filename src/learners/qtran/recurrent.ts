@@ -28,22 +28,8 @@ import { Schema } from "effect"
 import { mlp } from "../../nn/dense.ts"
 import { mlpSpecs, ParamLayout } from "../../nn/params.ts"
 import { stopGradient, withoutTape } from "../../nn/stopGradient.ts"
-import type { EpisodeShape } from "../../../pipelines/smac/Episode.ts"
 import { defaultQtranJointFields, qJt, qJtSpecs, QtranJointFields, vJt, vJtSpecs } from "./joint.ts"
-import {
-  agentQs,
-  current,
-  defaultRecurrentTraining,
-  greedyOneHot,
-  maskedMse,
-  next,
-  RecurrentTrainingFields,
-  recurrentAgentSpecs,
-  type RecurrentLearner,
-  type SeqBatch,
-  tdTarget,
-  unfold
-} from "../recurrent.ts"
+import { agentQs, current, defaultRecurrentTraining, greedyOneHot, maskedMse, next, RecurrentTrainingFields, recurrentAgentSpecs, type RecurrentLearner, type SeqBatch, tdTarget, unfold, type EpisodeShape } from "../recurrent.ts"
 import { chosenQ } from "../../nn/chosenQ.ts"
 
 export const RecurrentQtranConfig = Schema.Struct({
