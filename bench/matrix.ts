@@ -25,10 +25,10 @@ export const run = async (args: ReadonlyArray<string>): Promise<void> => {
   for (const spec of matrixPrograms(matrixConfig({ steps }))) {
     const trainer = matrixProgramTrainer(spec)
     const perUpdate: Array<number> = []
-    while (trainer.stepsDone() < steps) {
+    while (!trainer.done()) {
       const u0 = trainer.updatesDone()
       const t0 = performance.now()
-      trainer.run(MATRIX_CHUNK)
+      trainer.advance(MATRIX_CHUNK)
       const du = trainer.updatesDone() - u0
       if (du > 0) perUpdate.push((performance.now() - t0) / du)
     }

@@ -34,12 +34,12 @@ export const run = async (args: ReadonlyArray<string>): Promise<void> => {
   for (const spec of quadraticsPrograms(config)) {
     const warmup = spec.learners[spec.algo].warmupSteps
     const trainer = quadraticsProgramTrainer({ ...spec, steps: warmup + learnerSteps })
-    trainer.run(warmup)
+    trainer.advance(warmup)
     const perUpdate: Array<number> = []
     while (trainer.stepsDone() < warmup + learnerSteps) {
       const u0 = trainer.updatesDone()
       const t0 = performance.now()
-      trainer.run(QUADRATICS_CHUNK)
+      trainer.advance(QUADRATICS_CHUNK)
       const du = trainer.updatesDone() - u0
       if (du > 0) perUpdate.push((performance.now() - t0) / du)
     }

@@ -40,11 +40,11 @@ export async function run(args: ReadonlyArray<string>): Promise<void> {
   const starts = (i: number) => streamState(config.rootSeed, [...labels.test(i), "smac-flips"])
   const wins: Array<number> = []
   const byPattern = new Map<string, Array<number>>()
-  while (!trainer.done() && trainer.tEnv() < to) {
-    const tested = trainer.curve().length
-    trainer.advance(trainer.tEnv() < from ? 1000 : 1)
-    if (trainer.tEnv() < from) continue
-    const test = trainer.curve().length > tested ? ` (a test before this batch: ${trainer.curve().at(-1)!.winRate.toFixed(2)})` : ""
+  while (!trainer.done() && trainer.stepsDone() < to) {
+    const tested = trainer.results().length
+    trainer.advance(trainer.stepsDone() < from ? 1000 : 1)
+    if (trainer.stepsDone() < from) continue
+    const test = trainer.results().length > tested ? ` (a test before this batch: ${trainer.results().at(-1)!.winRate.toFixed(2)})` : ""
     const agent = new GruAgentCpu(agentShape(shape, learner.training.agentHidden), learner.layout.unpack(trainer.state().params, 1, 0))
     const patterns = new Map<string, [number, number]>()
     let won = 0
@@ -61,7 +61,7 @@ export async function run(args: ReadonlyArray<string>): Promise<void> {
     }
     wins.push(won / 32)
     for (const [p, [n, w]] of patterns) byPattern.set(p, [...(byPattern.get(p) ?? []), w / n])
-    process.stdout.write(`t ${trainer.tEnv()} updates ${trainer.updates()} win ${(won / 32).toFixed(2)} first targets ${[...patterns].map(([p, [n, w]]) => `${p}: ${w}/${n} won`).join(", ")}${test}\n`)
+    process.stdout.write(`t ${trainer.stepsDone()} updates ${trainer.updatesDone()} win ${(won / 32).toFixed(2)} first targets ${[...patterns].map(([p, [n, w]]) => `${p}: ${w}/${n} won`).join(", ")}${test}\n`)
   }
   trainer.dispose()
   const crossings = wins.slice(1).filter((w, k) => (w >= 0.5) !== (wins[k]! >= 0.5)).length

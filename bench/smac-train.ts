@@ -126,15 +126,15 @@ export async function run(args: ReadonlyArray<string>): Promise<void> {
       const config = defaultSmacConfig(10_000_000)
       const learner = buildSmacLearner(algo, smacShape(makeEnv(spec)), config.learners)
       const trainer = createSmacTrainer({ map: spec, learner, settings: { ...config.run, testInterval: 10_000_000 }, rootSeed: 0, seed: 0 })
-      while (trainer.updates() === 0) trainer.advance(100)
+      while (trainer.updatesDone() === 0) trainer.advance(100)
       const t0 = performance.now()
-      const s0 = trainer.tEnv()
-      const u0 = trainer.updates()
+      const s0 = trainer.stepsDone()
+      const u0 = trainer.updatesDone()
       const m0 = trainer.updateMillis()
       while (performance.now() - t0 < seconds * 1000) trainer.advance(100)
       const secs = (performance.now() - t0) / 1000
-      const ups = trainer.updates() - u0
-      process.stdout.write(`  ${map.padEnd(5)} ${algo.padEnd(5)} ${((trainer.tEnv() - s0) / secs).toFixed(0).padStart(6)} env steps/s, ` +
+      const ups = trainer.updatesDone() - u0
+      process.stdout.write(`  ${map.padEnd(5)} ${algo.padEnd(5)} ${((trainer.stepsDone() - s0) / secs).toFixed(0).padStart(6)} env steps/s, ` +
         `${((trainer.updateMillis() - m0) / Math.max(1, ups)).toFixed(0)} ms/update over ${ups} updates (load ${load()})\n`)
       trainer.dispose()
     }

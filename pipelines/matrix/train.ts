@@ -15,6 +15,7 @@
  * tensors (released on success, failure and interruption), in this thread or a worker.
  */
 import * as tf from "@tensorflow/tfjs"
+import type { Trainer } from "../../src/runtime/Trainer.ts"
 import { argmax, jointActions, jointCount, jointIndex } from "../../src/core/factorization.ts"
 import { isOptimal, type MatrixGame, observation, stateFeatures } from "../../src/envs/matrix.ts"
 import type { ParamLayout } from "../../src/nn/params.ts"
@@ -187,18 +188,13 @@ export const evaluateParameters = (options: TrainedParameters<DiscreteLearner>):
   })
 }
 
-export interface MatrixTrainer {
-  /** Environment steps taken so far. */
-  readonly stepsDone: () => number
-  /** Updates made so far. */
-  readonly updatesDone: () => number
-  /** Take up to `n` environment steps (each with its update once the buffer holds a batch). */
-  readonly run: (n: number) => void
-  /** The learned values, at the current α. */
-  readonly results: () => Array<SliceResult>
+/**
+ * The matrix experiment's run (`src/runtime/Trainer.ts`): each environment step is followed by
+ * an update once the buffer holds a batch; `results` are the learned values at the current α.
+ */
+export interface MatrixTrainer extends Trainer<Array<SliceResult>> {
   /** The flat parameters [S · P] in `ParamLayout` order (live; copy to keep). */
   readonly parameters: () => Float32Array
-  readonly dispose: () => void
 }
 
 /** Build the replicas, their data and their tensors. The caller must `dispose()`. */
@@ -252,8 +248,9 @@ export const createMatrixTrainer = (options: MatrixTrainOptions): MatrixTrainer 
   }
   return {
     stepsDone: () => steps,
+    done: () => steps >= options.steps,
     updatesDone: () => updates,
-    run: (n) => {
+    advance: (n) => {
       const end = Math.min(options.steps, steps + n)
       while (steps < end) {
         for (const d of data) d.act()

@@ -22,7 +22,8 @@ import { QtranBaseConfig } from "../../src/learners/qtran/base.ts"
 import { buildMatrixLearner, defaultMatrixLearnerConfigs, type MatrixLearnerConfigs } from "./learners.ts"
 import { gameShape, type Slice } from "./train.ts"
 import { VdnConfig } from "../../src/learners/vdn/discrete.ts"
-import { type ProgramModule, type ProgramTrainer, trainPrograms } from "../../src/runtime/pool.ts"
+import { type ProgramModule, trainPrograms } from "../../src/runtime/pool.ts"
+import type { Trainer } from "../../src/runtime/Trainer.ts"
 import type { ParamLayout } from "../../src/nn/params.ts"
 import { variantName } from "./report.ts"
 import type { StageFiles } from "../../src/store/ArtifactStore.ts"
@@ -143,7 +144,7 @@ export interface Trained {
 }
 
 /** A program's trainer whose results are its parameters (the worker thread imports this by name). */
-export const trainedProgramTrainer = (spec: MatrixProgram): ProgramTrainer<Trained> => {
+export const trainedProgramTrainer = (spec: MatrixProgram): Trainer<Trained> => {
   const trainer = discreteTrainer(spec)
   return { ...trainer, results: () => ({ parameters: trainer.parameters().slice(), updates: trainer.updatesDone() }) }
 }

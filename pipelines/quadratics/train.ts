@@ -21,6 +21,7 @@
  * tensors (released on success, failure and interruption), in this thread or a worker.
  */
 import * as tf from "@tensorflow/tfjs"
+import type { Trainer } from "../../src/runtime/Trainer.ts"
 import { AGENTS, type QuadraticsGame, quadraticsReward, STATE_FEATURES } from "../../src/envs/quadratics.ts"
 import { type AdamSettings, adamStep, defaultAdam } from "../../src/nn/adam.ts"
 import type { ParamLayout } from "../../src/nn/params.ts"
@@ -103,17 +104,11 @@ class ReplicaData {
   }
 }
 
-export interface QuadraticsTrainer {
-  /** Environment steps taken so far. */
-  readonly stepsDone: () => number
-  /** Updates made so far. */
-  readonly updatesDone: () => number
-  /** Take up to `n` environment steps (each followed by an update once warm-up is over). */
-  readonly run: (n: number) => void
-  /** Every replica's result at the current parameters. */
-  readonly results: () => Array<SeedResult>
-  readonly dispose: () => void
-}
+/**
+ * The quadratics experiment's run (`src/runtime/Trainer.ts`): each environment step is followed
+ * by an update once warm-up is over; `results` are every replica's result at the current parameters.
+ */
+export type QuadraticsTrainer = Trainer<Array<SeedResult>>
 
 const clip = (x: number): number => Math.max(-1, Math.min(1, x))
 
@@ -280,8 +275,9 @@ export const createQuadraticsTrainer = (options: QuadraticsTrainOptions): Quadra
   record()
   return {
     stepsDone: () => steps,
+    done: () => steps >= options.steps,
     updatesDone: () => updates,
-    run: (n) => {
+    advance: (n) => {
       const end = Math.min(options.steps, steps + n)
       while (steps < end) {
         act()

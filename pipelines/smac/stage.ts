@@ -125,17 +125,17 @@ export const trainRun = (
       Effect.sync(() => createSmacTrainer({ map: spec, learner, settings: config.run, rootSeed: config.rootSeed, seed }, resumed)),
       (t) => Effect.sync(t.dispose)
     )
-    let lastSaved = trainer.tEnv()
+    let lastSaved = trainer.stepsDone()
     while (!trainer.done()) {
       trainer.advance(CHUNK)
-      options.onProgress(trainer.tEnv(), trainer.curve().at(-1)?.winRate)
-      if (trainer.tEnv() - lastSaved >= options.checkpointEvery || trainer.done()) {
+      options.onProgress(trainer.stepsDone(), trainer.results().at(-1)?.winRate)
+      if (trainer.stepsDone() - lastSaved >= options.checkpointEvery || trainer.done()) {
         yield* checkpoints.save(key, name, trainer.state())
-        lastSaved = trainer.tEnv()
+        lastSaved = trainer.stepsDone()
       }
       yield* Effect.yieldNow
     }
-    return { algo, map, seed, curve: trainer.curve() } satisfies SmacRun
+    return { algo, map, seed, curve: trainer.results() } satisfies SmacRun
   }).pipe(Effect.scoped)
 
 // ---------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@
  * a pure function of its settings; its whole state is `TrainerState` (see checkpoint.ts).
  */
 import * as tf from "@tensorflow/tfjs"
+import type { Trainer } from "../../src/runtime/Trainer.ts"
 import { Schema } from "effect"
 import { makeEnv } from "../../src/envs/smac/Env.ts"
 import type { MapSpec } from "../../src/envs/smac/MapSpec.ts"
@@ -98,13 +99,12 @@ export interface TrainerState {
   readonly buffer: ReadonlyArray<{ readonly envEpisode: number; readonly actions: Uint8Array }>
 }
 
-export interface SmacTrainer {
-  readonly done: () => boolean
-  readonly tEnv: () => number
-  readonly updates: () => number
-  readonly curve: () => ReadonlyArray<CurvePoint>
-  /** Run batches of episodes (with their updates and tests) until `tEnv` has grown by ≥ `n` or the run is over. */
-  readonly advance: (n: number) => void
+/**
+ * The SMAC experiment's run (`src/runtime/Trainer.ts`): `advance(n)` runs batches of episodes
+ * (with their updates and tests) until t_env has grown by ≥ n or the run is over; `results` is
+ * the test curve; `state` is the checkpoint a resumed trainer continues from bit for bit.
+ */
+export interface SmacTrainer extends Trainer<ReadonlyArray<CurvePoint>> {
   /** Milliseconds spent in updates so far, and their count (for the speed report). */
   readonly updateMillis: () => number
   readonly state: () => TrainerState
@@ -262,9 +262,9 @@ export const createSmacTrainer = (options: SmacTrainOptions, resume?: TrainerSta
 
   return {
     done,
-    tEnv: () => tEnv,
-    updates: () => updates,
-    curve: () => curve,
+    stepsDone: () => tEnv,
+    updatesDone: () => updates,
+    results: () => curve,
     updateMillis: () => updateMillis,
     advance: (n) => {
       const until = tEnv + n

@@ -33,10 +33,10 @@ describe.each(DISCRETE_ALGOS.map((a) => [a]))("%s", (algo) => {
   it("numTensors is flat across updates after a burn-in update, and back to its baseline after dispose", () => {
     const baseline = tf.memory().numTensors
     const t = trainer(algo, slicesOf(algo, [0, 1]))
-    t.run(33) // the buffer holds a batch from step 32: two updates
+    t.advance(33) // the buffer holds a batch from step 32: two updates
     expect(t.updatesDone()).toBe(2)
     const after = tf.memory().numTensors
-    t.run(10)
+    t.advance(10)
     expect(t.updatesDone()).toBe(12)
     expect(tf.memory().numTensors).toBe(after)
     t.results()
@@ -50,8 +50,8 @@ describe.each(DISCRETE_ALGOS.map((a) => [a]))("%s", (algo) => {
     const four = trainer(algo, algo === "fsv"
       ? [{ seed: 0, alpha0: 1 }, { seed: 3, alpha0: 0.01 }, { seed: 3, alpha0: 0.1 }, { seed: 5, alpha0: 0.1 }]
       : slicesOf(algo, [0, 3, 5, 7]))
-    pair.run(steps)
-    four.run(steps)
+    pair.advance(steps)
+    four.advance(steps)
     const layout = buildMatrixLearner(algo, gameShape(nonMonotonicGame), defaultMatrixLearnerConfigs(steps), [0.1]).layout
     const mine = layout.unpack(pair.parameters(), 2, 0)
     const inBatch = layout.unpack(four.parameters(), 4, algo === "fsv" ? 2 : 1)
@@ -64,8 +64,8 @@ describe.each(DISCRETE_ALGOS.map((a) => [a]))("%s", (algo) => {
   it("a seed trained alone differs from its batched self only by float rounding (wasm multiplies a batch of one differently)", () => {
     const alone = trainer(algo, slicesOf(algo, [3]))
     const pair = trainer(algo, slicesOf(algo, [3, 5]))
-    alone.run(steps)
-    pair.run(steps)
+    alone.advance(steps)
+    pair.advance(steps)
     const layout = buildMatrixLearner(algo, gameShape(nonMonotonicGame), defaultMatrixLearnerConfigs(steps), [0.1]).layout
     const a = Object.values(layout.unpack(alone.parameters(), 1, 0)).flatMap((x) => Array.from(x))
     const b = Object.values(layout.unpack(pair.parameters(), 2, 0)).flatMap((x) => Array.from(x))
@@ -78,8 +78,8 @@ describe.each(DISCRETE_ALGOS.map((a) => [a]))("%s", (algo) => {
   it("one row per joint action gives the per-episode batch's training up to float rounding", () => {
     const a = trainer(algo, slicesOf(algo, [1]), "auto")
     const b = trainer(algo, slicesOf(algo, [1]), "samples")
-    a.run(40)
-    b.run(40)
+    a.advance(40)
+    b.advance(40)
     expect(relErr(a.parameters(), b.parameters())).toBeLessThan(1e-4)
     a.dispose()
     b.dispose()

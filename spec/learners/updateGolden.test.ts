@@ -71,7 +71,7 @@ describe("matrix learners (60 steps, two seeds)", () => {
       steps
     })
     try {
-      t.run(steps)
+      t.advance(steps)
       check(`matrix ${algo} ${gradients ?? ""}`.trim(), sha(new Uint8Array(t.parameters().buffer)) + " " + sha(JSON.stringify(t.results())))
     } finally {
       t.dispose()
@@ -97,7 +97,7 @@ describe("quadratics learners (60 steps, two seeds)", () => {
       evalEvery: 10
     })
     try {
-      t.run(steps)
+      t.advance(steps)
       check(`quadratics ${algo} ${gradients ?? ""}`.trim(), sha(JSON.stringify(t.results())))
     } finally {
       t.dispose()

@@ -35,7 +35,7 @@ const trainer = (algo: ContinuousAlgo, seeds: ReadonlyArray<number>, steps: numb
 const train = (algo: ContinuousAlgo, seeds: ReadonlyArray<number>, steps: number): Array<SeedResult> => {
   const t = trainer(algo, seeds, steps)
   try {
-    t.run(steps)
+    t.advance(steps)
     return t.results()
   } finally {
     t.dispose()
@@ -46,10 +46,10 @@ describe.each(CONTINUOUS_ALGOS)("%s", (algo) => {
   it("leaks no tensors: flat while training, back to the baseline after dispose", () => {
     const baseline = tf.memory().numTensors
     const t = trainer(algo, [0, 1], 100)
-    t.run(30) // past warm-up: updates have run
+    t.advance(30) // past warm-up: updates have run
     expect(t.updatesDone()).toBeGreaterThan(0)
     const during = tf.memory().numTensors
-    t.run(30)
+    t.advance(30)
     t.results()
     expect(tf.memory().numTensors).toBe(during)
     t.dispose()

@@ -223,12 +223,12 @@ describe("QTRAN on episodes", () => {
     const before = tf.memory().numTensors
     const trainer = createSmacTrainer({ map, learner, settings, rootSeed: 5, seed: 1 })
     trainer.advance(300) // burn-in
-    const updates = trainer.updates()
+    const updates = trainer.updatesDone()
     expect(updates).toBeGreaterThan(0)
     const after = tf.memory().numTensors
     trainer.advance(Infinity)
-    expect(trainer.updates()).toBeGreaterThan(updates + 3)
-    expect(trainer.curve().length).toBeGreaterThanOrEqual(3)
+    expect(trainer.updatesDone()).toBeGreaterThan(updates + 3)
+    expect(trainer.results().length).toBeGreaterThanOrEqual(3)
     expect(tf.memory().numTensors).toBe(after)
     trainer.dispose()
     expect(tf.memory().numTensors).toBe(before)

@@ -38,7 +38,7 @@ describe.each(["qmix", "fsv", "qtran"] as const)("%s training run", (algo) => {
     const saved = encodeCheckpoint(first.state())
     first.dispose() // the process dies here
     const second = createSmacTrainer(options(), decodeCheckpoint(saved))
-    expect(second.tEnv()).toBeGreaterThanOrEqual(400)
+    expect(second.stepsDone()).toBeGreaterThanOrEqual(400)
     second.advance(Infinity)
     const got = encodeCheckpoint(second.state())
     second.dispose()
@@ -51,11 +51,11 @@ describe.each(["qmix", "fsv", "qtran"] as const)("%s training run", (algo) => {
     const before = tf.memory().numTensors
     const trainer = createSmacTrainer(options())
     trainer.advance(300) // burn-in
-    const updates = trainer.updates()
+    const updates = trainer.updatesDone()
     expect(updates).toBeGreaterThan(0)
     const after = tf.memory().numTensors
     trainer.advance(500)
-    expect(trainer.updates()).toBeGreaterThan(updates + 3)
+    expect(trainer.updatesDone()).toBeGreaterThan(updates + 3)
     expect(tf.memory().numTensors).toBe(after)
     trainer.dispose()
     expect(tf.memory().numTensors).toBe(before)

@@ -30,7 +30,7 @@ beforeAll(async () => {
   const tensors = tf.memory().numTensors
   initial = fsvMixingOf({ game, learner, slices, parameters: trainer.parameters().slice(), step: 0 })
   expect(tf.memory().numTensors, "fsvMixingOf leaves no tensor behind").toBe(tensors)
-  trainer.run(steps)
+  trainer.advance(steps)
   trained = fsvMixingOf({ game, learner, slices, parameters: trainer.parameters(), step: steps })
   results = trainer.results()
   trainer.dispose()

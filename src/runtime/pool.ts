@@ -11,14 +11,8 @@ import { Worker } from "node:worker_threads"
 import { Effect, Schema } from "effect"
 import type { BackendName } from "../backend/Backend.ts"
 import { siblingModule } from "./moduleUrl.ts"
+import type { Trainer } from "./Trainer.ts"
 
-/** What a program module builds: a trainer that advances in chunks. */
-export interface ProgramTrainer<R> {
-  readonly run: (steps: number) => void
-  readonly stepsDone: () => number
-  readonly results: () => R
-  readonly dispose: () => void
-}
 
 /** The plain-data part every program spec has. */
 export interface ProgramSpecBase {
@@ -31,7 +25,7 @@ export interface ProgramModule<S extends ProgramSpecBase, R> {
   readonly url: string
   /** The name under which the module at `url` exports this object. */
   readonly exportName: string
-  readonly programTrainer: (spec: S) => ProgramTrainer<R>
+  readonly programTrainer: (spec: S) => Trainer<R>
   /** Environment steps between progress reports (and yields to the scheduler). */
   readonly chunk: number
 }
@@ -81,8 +75,8 @@ const inThread = <S extends ProgramSpecBase, R>(
     Effect.gen(function*() {
       const started = performance.now()
       const trainer = yield* Effect.acquireRelease(Effect.sync(() => mod.programTrainer(spec)), (t) => Effect.sync(t.dispose))
-      while (trainer.stepsDone() < spec.steps) {
-        trainer.run(mod.chunk)
+      while (!trainer.done()) {
+        trainer.advance(mod.chunk)
         report(trainer.stepsDone())
         yield* Effect.yieldNow
       }

@@ -18,8 +18,8 @@ const mod = exports[data.exportName]
 if (mod === undefined) throw new TypeError(`${data.module} does not export ${data.exportName}`)
 const trainer = mod.programTrainer(spec)
 try {
-  while (trainer.stepsDone() < spec.steps) {
-    trainer.run(data.chunk)
+  while (!trainer.done()) {
+    trainer.advance(data.chunk)
     port.postMessage({ kind: "progress", steps: trainer.stepsDone() })
   }
   port.postMessage({ kind: "done", results: trainer.results() })
