@@ -6,8 +6,9 @@
 import * as tf from "@tensorflow/tfjs"
 import { jointCount } from "../../src/core/factorization.ts"
 import type { FsvMixing } from "../../src/theory/fsvMixer.ts"
-import { alphaAt, type DiscreteFsvLearner } from "../../src/learners/fsv/discrete.ts"
+import { type DiscreteFsvLearner } from "../../src/learners/fsv/discrete.ts"
 import { everyJointAction, gameShape, gameTensors, replicaParameters, type TrainedParameters } from "./train.ts"
+import { alphaAt } from "../../src/learners/fsv/temperature.ts"
 
 /**
  * Each replica's mixing at `step` (α of the anneal at that step). `parameters` is [S · P] in

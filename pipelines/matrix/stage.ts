@@ -13,7 +13,7 @@ import { Effect, Schema } from "effect"
 import type { BackendName } from "../../src/backend/Backend.ts"
 import { type MatrixGame, nestFlat, nonMonotonicGame } from "../../src/envs/matrix.ts"
 import type { DiscreteFsvConfig } from "../../src/learners/fsv/discrete.ts"
-import { DISCRETE_ALGOS, type DiscreteAlgo, type TrainingSettings } from "../../src/learners/discrete.ts"
+import { DISCRETE_ALGOS, type DiscreteAlgo } from "../../src/learners/discrete.ts"
 import { matrixProgramModule, type MatrixProgram } from "./program.ts"
 import { trainPrograms } from "../../src/runtime/pool.ts"
 import { defaultMatrixLearnerConfigs, MatrixLearnerConfigs } from "./learners.ts"
@@ -28,6 +28,7 @@ import {
 } from "./report.ts"
 import type { StageFiles } from "../../src/store/ArtifactStore.ts"
 import { defineStage } from "../../src/store/Stage.ts"
+import type { TrainingSettings } from "../../src/learners/Learner.ts"
 
 export const RunSpec = Schema.Struct({
   /** The learner. */

@@ -23,7 +23,8 @@ import { rmspropStep } from "../../src/nn/rmsprop.ts"
 import { tidyArray } from "../../src/nn/tidyArray.ts"
 import { UNAVAILABLE } from "../../src/nn/softValue.ts"
 import { sampleWithoutReplacement, stream, type Stream } from "../../src/rng/Rng.ts"
-import { type DiscreteBatch, type DiscreteLearner, type DiscreteShape, type DiscreteGameTensors, rmspropSettings } from "../../src/learners/discrete.ts"
+import { type DiscreteBatch, type DiscreteLearner, type DiscreteShape, type DiscreteGameTensors } from "../../src/learners/discrete.ts"
+import { rmspropSettings } from "../../src/learners/Learner.ts"
 
 /** One replica. */
 export interface Slice {

@@ -4,15 +4,9 @@
 import { Schema } from "effect"
 import { defaultRecurrentFsvConfig, makeRecurrentFsv, RecurrentFsvConfig } from "../../src/learners/fsv/recurrent.ts"
 import type { RecurrentAlgo, RecurrentLearner, EpisodeShape } from "../../src/learners/recurrent.ts"
-import {
-  defaultRecurrentQmixConfig,
-  defaultRecurrentVdnConfig,
-  makeRecurrentQmix,
-  makeRecurrentVdn,
-  RecurrentQmixConfig,
-  RecurrentVdnConfig
-} from "../../src/learners/qmix/recurrent.ts"
+import { defaultRecurrentQmixConfig, makeRecurrentQmix, RecurrentQmixConfig } from "../../src/learners/qmix/recurrent.ts"
 import { defaultRecurrentQtranConfig, makeRecurrentQtran, RecurrentQtranConfig } from "../../src/learners/qtran/recurrent.ts"
+import { makeRecurrentVdn, RecurrentVdnConfig, defaultRecurrentVdnConfig } from "../../src/learners/vdn/recurrent.ts"
 
 export const SmacLearnerConfigs = Schema.Struct({
   vdn: RecurrentVdnConfig,

@@ -23,7 +23,6 @@ import { GruAgentCpu } from "../../src/nn/gruAgentCpu.ts"
 import { withFastMatMulGradient } from "../../src/nn/fastMatMulGrad.ts"
 import { rmspropStep } from "../../src/nn/rmsprop.ts"
 import { tidyArray } from "../../src/nn/tidyArray.ts"
-import { rmspropSettings } from "../../src/learners/discrete.ts"
 import { agentShape, batchTensors, RECURRENT_ALGOS, type RecurrentLearner, type EpisodeShape, type EpisodeBatchData } from "../../src/learners/recurrent.ts"
 import { type RngState, Stream, streamState } from "../../src/rng/Rng.ts"
 import type { Episode } from "./Episode.ts"
@@ -31,6 +30,7 @@ import { assembleBatch, EpisodeBuffer } from "./EpisodeBuffer.ts"
 import { EpisodeRunner, replayEpisode, smacShape } from "./EpisodeRunner.ts"
 import { energySelector, epsilonGreedySelector, greedySelector } from "./selectors.ts"
 import { linearSchedule } from "../../src/core/schedule.ts"
+import { rmspropSettings } from "../../src/learners/Learner.ts"
 
 export const SmacRunSettings = Schema.Struct({
   /** Environment steps of training (PyMARL t_max). */
@@ -196,7 +196,7 @@ export const createSmacTrainer = (options: SmacTrainOptions, resume?: TrainerSta
   const { exploration } = learner
   /** FSV's α at step t (learners that do not use α get 0). */
   const alphaAt = (t: number): number =>
-    exploration.kind === "energy" ? linearSchedule(exploration.alphaStart, exploration.alphaFinish, exploration.alphaAnnealSteps, t) : 0
+    exploration.kind === "energy" ? exploration.alphaAt(t) : 0
 
   let actor: GruAgentCpu | undefined = undefined
   const currentActor = (): GruAgentCpu => {

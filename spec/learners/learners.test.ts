@@ -10,7 +10,7 @@ import { energyPolicy, softValue as softValueRef } from "../../src/core/softValu
 import { qTotFactored } from "../../src/core/factorization.ts"
 import { qmixMix as qmixRef, vdnMix as vdnRef } from "../../src/core/mixers.ts"
 import { gameFromFlat, type MatrixGame, nonMonotonicGame } from "../../src/envs/matrix.ts"
-import { alphaAt, defaultDiscreteFsvConfig, type DiscreteFsvConfig, discreteFsvMix, makeDiscreteFsv } from "../../src/learners/fsv/discrete.ts"
+import { defaultDiscreteFsvConfig, type DiscreteFsvConfig, discreteFsvMix, makeDiscreteFsv } from "../../src/learners/fsv/discrete.ts"
 import type { DiscreteLearner, DiscreteGameTensors } from "../../src/learners/discrete.ts"
 import { defaultQmixConfig, makeQmix } from "../../src/learners/qmix/discrete.ts"
 import { defaultQtranAltConfig, makeQtranAlt } from "../../src/learners/qtran/alt.ts"
@@ -32,6 +32,7 @@ import {
   stateRef,
   useWasm
 } from "./reference.ts"
+import { alphaAt } from "../../src/learners/fsv/temperature.ts"
 
 beforeAll(useWasm)
 

@@ -17,6 +17,7 @@
  * therefore never needed and are not kept.
  */
 import * as tf from "@tensorflow/tfjs"
+import type { Learner } from "./Learner.ts"
 import { Schema } from "effect"
 import type { ParamLayout, ParamSpec } from "../nn/params.ts"
 import { perAgentMlp, perAgentMlpSpecs } from "../nn/perAgent.ts"
@@ -126,9 +127,7 @@ export interface PolicyOutput {
 }
 
 /** One learner, built for a game and a config. */
-export interface ContinuousLearner {
-  readonly algo: ContinuousAlgo
-  readonly training: ContinuousTrainingSettings
+export interface ContinuousLearner extends Learner<ContinuousAlgo, ContinuousTrainingSettings> {
   /** Parameter groups, in initialisation order. */
   readonly groups: ReadonlyArray<ParamGroup>
   /** The gradient steps of one update, in order. */

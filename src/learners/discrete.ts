@@ -1,7 +1,7 @@
 /**
  * What every discrete learner shares: the shape of a one-state game as tensors, the batch
- * format, the agent network, the PyMARL training settings, and the contract a learner
- * fulfils for the training loop (`train.ts`).
+ * format, the agent network, and the contract a learner fulfils for the matrix trainer
+ * (`pipelines/matrix/train.ts`); the PyMARL training settings are every learner's (`./Learner.ts`).
  *
  * All tensors carry a leading replica dimension S: one replica per (seed, variant) slice,
  * each with its own weights, trained side by side in one program.
@@ -12,58 +12,12 @@
  * and are not kept; a multi-step environment would need them.
  */
 import * as tf from "@tensorflow/tfjs"
-import { Schema } from "effect"
 import { mlp } from "../nn/dense.ts"
+import type { Learner, TrainingSettings } from "./Learner.ts"
 import { mlpSpecs, type ParamLayout, type ParamSpec } from "../nn/params.ts"
-import type { RmsPropSettings } from "../nn/rmsprop.ts"
 
 export const DISCRETE_ALGOS = ["vdn", "qmix", "qtran-base", "qtran-alt", "fsv"] as const
 export type DiscreteAlgo = (typeof DISCRETE_ALGOS)[number]
-
-/** PyMARL defaults shared by every discrete learner (Appendix 7.2: "others are the default settings in PyMARL"). */
-export const TrainingFields = {
-  /** RMSProp learning rate (PyMARL lr). */
-  lr: Schema.Number,
-  /** RMSProp squared-gradient decay (PyMARL optim_alpha). */
-  rmsAlpha: Schema.Number,
-  /** RMSProp ε, added outside the square root as in PyTorch (PyMARL optim_eps). */
-  rmsEps: Schema.Number,
-  /** Largest gradient 2-norm, per seed (PyMARL grad_norm_clip). */
-  gradNormClip: Schema.Number,
-  /** Episodes per update (PyMARL batch_size). */
-  batchSize: Schema.Int,
-  /** Replay buffer capacity in episodes, oldest dropped first (PyMARL buffer_size). */
-  bufferSize: Schema.Int,
-  /** Hidden units of the shared agent network (PyMARL rnn_hidden_dim). */
-  agentHidden: Schema.Int
-}
-
-export const defaultTraining = {
-  lr: 5e-4,
-  rmsAlpha: 0.99,
-  rmsEps: 1e-5,
-  gradNormClip: 10,
-  batchSize: 32,
-  bufferSize: 5000,
-  agentHidden: 64
-} as const
-
-export interface TrainingSettings {
-  readonly lr: number
-  readonly rmsAlpha: number
-  readonly rmsEps: number
-  readonly gradNormClip: number
-  readonly batchSize: number
-  readonly bufferSize: number
-  readonly agentHidden: number
-}
-
-export const rmspropSettings = (c: TrainingSettings): RmsPropSettings => ({
-  lr: c.lr,
-  rho: c.rmsAlpha,
-  eps: c.rmsEps,
-  gradNormClip: c.gradNormClip
-})
 
 /** A one-state game's sizes. Agents with fewer than A actions have the rest masked out. */
 export interface DiscreteShape {
@@ -115,11 +69,9 @@ export interface Evaluation {
 }
 
 /** One learner, built for a game, a config and its replicas. */
-export interface DiscreteLearner {
-  readonly algo: DiscreteAlgo
+export interface DiscreteLearner extends Learner<DiscreteAlgo, TrainingSettings> {
   /** One replica's parameters. */
   readonly layout: ParamLayout
-  readonly training: TrainingSettings
   /**
    * The loss to minimise at `step` (environment steps so far): Σ_s of replica s's mean loss
    * over its batch, so that each replica's gradient is its own loss's.

@@ -16,7 +16,9 @@ import { Schema } from "effect"
 import { gruAgentSpecs, gruAgentUnroll, type GruAgentShape } from "../nn/gru.ts"
 import type { ParamLayout, ParamSpec } from "../nn/params.ts"
 import { UNAVAILABLE } from "../nn/softValue.ts"
-import { defaultTraining, TrainingFields, type TrainingSettings } from "./discrete.ts"
+import { chosenQ } from "../nn/chosenQ.ts"
+import { withoutTape } from "../nn/stopGradient.ts"
+import { defaultTraining, type Learner, TrainingFields, type TrainingSettings } from "./Learner.ts"
 
 /** The sizes of a SMAC-lite task as the agents and the mixers see them. */
 export interface EpisodeShape {
@@ -78,10 +80,10 @@ export interface RecurrentTraining extends TrainingSettings {
 export type RecurrentExploration =
   | { readonly kind: "epsilon-greedy" }
   /**
-   * FSV: u_i ~ π_i ∝ exp((Q_i − V_i)/α) over available actions (Eq. 5), with α linear from
-   * `alphaStart` to `alphaFinish` over `alphaAnnealSteps` environment steps (Table 8).
+   * FSV: u_i ~ π_i ∝ exp((Q_i − V_i)/α) over available actions (Eq. 5), with α = `alphaAt(tEnv)`
+   * after tEnv environment steps (FSV owns its schedule: `./fsv/temperature.ts`).
    */
-  | { readonly kind: "energy"; readonly alphaStart: number; readonly alphaFinish: number; readonly alphaAnnealSteps: number }
+  | { readonly kind: "energy"; readonly alphaAt: (tEnv: number) => number }
 
 /** The batch as tensors (time-major, S = 1 folded away where `src/nn` does not need it). */
 export interface SeqBatch {
@@ -114,10 +116,8 @@ export interface UpdateContext {
   readonly gumbel: tf.Tensor | undefined
 }
 
-export interface RecurrentLearner {
-  readonly algo: RecurrentAlgo
+export interface RecurrentLearner extends Learner<RecurrentAlgo, RecurrentTraining> {
   readonly layout: ParamLayout
-  readonly training: RecurrentTraining
   readonly exploration: RecurrentExploration
   /** Whether `UpdateContext.gumbel` is needed. */
   readonly samplesNextActions: boolean
@@ -208,3 +208,44 @@ export const unfold = (x: tf.Tensor, batch: SeqBatch): tf.Tensor => tf.reshape(x
 
 /** Chosen Q_i [T, B, N] as the mixers' rows [1, T·B, N]. */
 export const fold = (x: tf.Tensor, batch: SeqBatch): tf.Tensor => tf.reshape(x, [1, batch.T * batch.B, x.shape[2]!])
+
+/**
+ * A value-factorization learner trained on PyMARL's double-Q TD target through `mix` (VDN and
+ * QMIX on episodes; `mixer: vdn | qmix`, `double_q: True`):
+ *
+ *   y_t = r_t + γ (1 − terminated_t) Q̄_tot(τ_{t+1}, ū_{t+1}; s_{t+1}),
+ *   ū_{t+1,i} = argmax over available u of Q_i(τ_{t+1,i}, u)       (the current network picks)
+ */
+export const makeDoubleQLearner = (
+  algo: "vdn" | "qmix",
+  shape: EpisodeShape,
+  config: RecurrentTraining & { readonly agentHidden: number },
+  layout: ParamLayout,
+  mix: (params: Readonly<Record<string, tf.Tensor>>, chosen: tf.Tensor, state: tf.Tensor, batch: SeqBatch) => tf.Tensor
+): RecurrentLearner => {
+  const H = config.agentHidden
+  const build = (params: Readonly<Record<string, tf.Tensor>>, target: Readonly<Record<string, tf.Tensor>>, batch: SeqBatch) => {
+    const { T } = batch
+    const q = agentQs(params, batch, shape, H).q // [T+1, B, N, A]
+    const y = withoutTape(() => {
+      const qTarget = agentQs(target, batch, shape, H).q // Q̄_i: [T+1, B, N, A]
+      const greedy = greedyOneHot(next(q, T), next(batch.unavailable, T)) // ū_{t+1}: [T, B, N, A]
+      const nextChosen = chosenQ(next(qTarget, T), greedy) // Q̄_i(τ_{t+1}, ū_{t+1}): [T, B, N]
+      return tdTarget(batch, config.gamma, mix(target, nextChosen, batch.nextState, batch)) // [T, B]
+    })
+    const qTot = mix(params, chosenQ(current(q, T), batch.actions), batch.state, batch) // Q_tot(τ_t, u_t): [T, B]
+    return { qTot, y }
+  }
+  return {
+    algo,
+    layout,
+    training: config,
+    exploration: { kind: "epsilon-greedy" },
+    samplesNextActions: false,
+    targets: (params, target, batch) => build(params, target, batch).y,
+    loss: (params, target, batch) => {
+      const { qTot, y } = build(params, target, batch)
+      return maskedMse(qTot, y, batch.mask)
+    }
+  }
+}

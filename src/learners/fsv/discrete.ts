@@ -28,25 +28,15 @@ import { linear } from "../../nn/dense.ts"
 import { linearSpecs, ParamLayout } from "../../nn/params.ts"
 import { softValues } from "../../nn/softValue.ts"
 import { chosenQ } from "../../nn/chosenQ.ts"
-import { linearSchedule } from "../../core/schedule.ts"
-import {
-  agentQ,
-  agentSpecs,
-  defaultTraining,
-  type DiscreteLearner,
-  type DiscreteShape,
-  type DiscreteGameTensors,
-  weightedSquares,
-  TrainingFields
-} from "../discrete.ts"
+import { alphaAt, AlphaAnnealFields } from "./temperature.ts"
+import { agentQ, agentSpecs, type DiscreteLearner, type DiscreteShape, type DiscreteGameTensors, weightedSquares } from "../discrete.ts"
 import { FSV_GRADIENTS, type FsvGradients, fsvMix } from "./factorization.ts"
+import { TrainingFields, defaultTraining } from "../Learner.ts"
 
 export const DiscreteFsvConfig = Schema.Struct({
   ...TrainingFields,
-  /** α at step 0, annealed linearly to the replica's α0 (Table 8: "linear decay from 1"). */
-  alphaStart: Schema.Number,
-  /** Environment steps over which α falls from alphaStart to α0, then stays (Table 8: the whole run). */
-  alphaAnnealSteps: Schema.Int,
+  /** α from alphaStart (Table 8: 1) to the replica's α0 over alphaAnnealSteps (Table 8: the whole run). */
+  ...AlphaAnnealFields,
   ...AttentionLambdaFields,
   /** Where the stop-gradients apply (`./factorization.ts`). */
   gradients: Schema.Literals(FSV_GRADIENTS)
@@ -61,10 +51,6 @@ export const defaultDiscreteFsvConfig = (steps: number): DiscreteFsvConfig => ({
   ...defaultAttentionLambdaFields,
   gradients: "eq33"
 })
-
-/** α after `step` environment steps: linear from alphaStart to α0 over alphaAnnealSteps (Table 8). */
-export const alphaAt = (config: DiscreteFsvConfig, alpha0: number, step: number): number =>
-  linearSchedule(config.alphaStart, alpha0, config.alphaAnnealSteps, step)
 
 /** The inputs of FSV's mixing for M joint actions, from Q_i over every action. */
 export interface DiscreteFsvMixInputs {

@@ -30,6 +30,7 @@ import {
 } from "../../nn/attentionLambda.ts"
 import { linear } from "../../nn/dense.ts"
 import { FSV_GRADIENTS, fsvMix } from "./factorization.ts"
+import { alphaAt, AlphaAnnealFields } from "./temperature.ts"
 import { linearSpecs, ParamLayout } from "../../nn/params.ts"
 import { softValues } from "../../nn/softValue.ts"
 import { withoutTape } from "../../nn/stopGradient.ts"
@@ -42,9 +43,8 @@ export const RecurrentFsvConfig = Schema.Struct({
   /** Where the stop-gradients apply (`./factorization.ts`). */
   gradients: Schema.Literals(FSV_GRADIENTS),
   /** α, linear from alphaStart to alphaFinish over alphaAnnealSteps environment steps (Table 8: 1 → 0.01). */
-  alphaStart: Schema.Number,
-  alphaFinish: Schema.Number,
-  alphaAnnealSteps: Schema.Int
+  ...AlphaAnnealFields,
+  alphaFinish: Schema.Number
 })
 export type RecurrentFsvConfig = typeof RecurrentFsvConfig.Type
 
@@ -132,7 +132,7 @@ export const makeRecurrentFsv = (shape: EpisodeShape, config: RecurrentFsvConfig
     algo: "fsv",
     layout,
     training: config,
-    exploration: { kind: "energy", alphaStart: config.alphaStart, alphaFinish: config.alphaFinish, alphaAnnealSteps: config.alphaAnnealSteps },
+    exploration: { kind: "energy", alphaAt: (tEnv) => alphaAt(config, config.alphaFinish, tEnv) },
     samplesNextActions: true,
     targets: (params, target, batch, ctx) => build(params, target, batch, ctx.alpha, noise(ctx.gumbel)).y,
     loss: (params, target, batch, ctx) => {

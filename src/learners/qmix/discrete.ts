@@ -14,16 +14,9 @@ import {
   qmixMixerSpecs,
   qmixWeights
 } from "./mixer.ts"
-import {
-  agentQ,
-  agentSpecs,
-  defaultTraining,
-  type DiscreteLearner,
-  type DiscreteShape,
-  weightedSquares,
-  TrainingFields
-} from "../discrete.ts"
+import { agentQ, agentSpecs, type DiscreteLearner, type DiscreteShape, weightedSquares } from "../discrete.ts"
 import { chosenQ } from "../../nn/chosenQ.ts"
+import { TrainingFields, defaultTraining } from "../Learner.ts"
 
 export const QmixConfig = Schema.Struct({
   ...TrainingFields,

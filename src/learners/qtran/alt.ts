@@ -17,17 +17,10 @@ import { Schema } from "effect"
 import { mlp } from "../../nn/dense.ts"
 import { mlpSpecs, ParamLayout } from "../../nn/params.ts"
 import { stopGradient } from "../../nn/stopGradient.ts"
-import {
-  agentQ,
-  agentSpecs,
-  defaultTraining,
-  type DiscreteLearner,
-  type DiscreteShape,
-  type DiscreteGameTensors,
-  sumOfSquares
-} from "../discrete.ts"
+import { agentQ, agentSpecs, type DiscreteLearner, type DiscreteShape, type DiscreteGameTensors, sumOfSquares } from "../discrete.ts"
 import { chosenQ } from "../../nn/chosenQ.ts"
 import { defaultQtranFields, encodeEach, encoderTable, greedyJointOneHot, maxQ, QtranFields, qtranSharedSpecs, vJt } from "./joint.ts"
+import { defaultTraining } from "../Learner.ts"
 
 export const QtranAltConfig = Schema.Struct(QtranFields)
 export type QtranAltConfig = typeof QtranAltConfig.Type

@@ -15,18 +15,10 @@ import * as tf from "@tensorflow/tfjs"
 import { Schema } from "effect"
 import { ParamLayout } from "../../nn/params.ts"
 import { stopGradient } from "../../nn/stopGradient.ts"
-import {
-  agentQ,
-  agentSpecs,
-  defaultTraining,
-  type DiscreteLearner,
-  type DiscreteShape,
-  type DiscreteGameTensors,
-  sumOfSquares,
-  weightedSquares
-} from "../discrete.ts"
+import { agentQ, agentSpecs, type DiscreteLearner, type DiscreteShape, type DiscreteGameTensors, sumOfSquares, weightedSquares } from "../discrete.ts"
 import { chosenQ } from "../../nn/chosenQ.ts"
 import { defaultQtranFields, encodeSum, encoderTable, greedyJointOneHot, maxQ, QtranFields, qJt, qJtSpecs, qtranSharedSpecs, vJt } from "./joint.ts"
+import { defaultTraining } from "../Learner.ts"
 
 export const QtranBaseConfig = Schema.Struct(QtranFields)
 export type QtranBaseConfig = typeof QtranBaseConfig.Type

@@ -21,7 +21,8 @@ import * as tf from "@tensorflow/tfjs"
 import { Schema } from "effect"
 import { linear, mlp } from "../../nn/dense.ts"
 import { linearSpecs, mlpSpecs, type ParamSpec } from "../../nn/params.ts"
-import { type DiscreteShape, type DiscreteGameTensors, TrainingFields } from "../discrete.ts"
+import { type DiscreteShape, type DiscreteGameTensors } from "../discrete.ts"
+import { TrainingFields } from "../Learner.ts"
 
 /** QTRAN's joint networks and loss weights, shared with the recurrent learner (`src/learners/recurrent/qtran.ts`). */
 export const QtranJointFields = {

@@ -5,16 +5,9 @@
 import * as tf from "@tensorflow/tfjs"
 import { Schema } from "effect"
 import { ParamLayout } from "../../nn/params.ts"
-import {
-  agentQ,
-  agentSpecs,
-  defaultTraining,
-  type DiscreteLearner,
-  type DiscreteShape,
-  weightedSquares,
-  TrainingFields
-} from "../discrete.ts"
+import { agentQ, agentSpecs, type DiscreteLearner, type DiscreteShape, weightedSquares } from "../discrete.ts"
 import { chosenQ } from "../../nn/chosenQ.ts"
+import { TrainingFields, defaultTraining } from "../Learner.ts"
 
 export const VdnConfig = Schema.Struct({ ...TrainingFields })
 export type VdnConfig = typeof VdnConfig.Type
