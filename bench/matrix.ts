@@ -9,10 +9,10 @@
  */
 import * as tf from "@tensorflow/tfjs"
 import { Effect, Layer } from "effect"
-import { jobsFromEnv, matrixConfig, matrixPrograms } from "../pipelines/matrix/stage.ts"
+import { matrixConfig, matrixPrograms } from "../pipelines/matrix/stage.ts"
 import { Backend, type BackendName } from "../src/backend/Backend.ts"
 import { MATRIX_CHUNK, matrixProgramModule, matrixProgramTrainer } from "../pipelines/matrix/program.ts"
-import { trainPrograms } from "../src/runtime/pool.ts"
+import { trainPrograms, jobsFromEnv } from "../src/runtime/pool.ts"
 import { flag, median } from "./_util.ts"
 
 export const run = async (args: ReadonlyArray<string>): Promise<void> => {

@@ -7,11 +7,11 @@
  * maxAbsError ≤ 0.5. Not a timing; it is the evidence for the defaults.
  */
 import { Effect, Layer } from "effect"
-import { jobsFromEnv, matrixConfig } from "../pipelines/matrix/stage.ts"
+import { matrixConfig } from "../pipelines/matrix/stage.ts"
 import { Backend } from "../src/backend/Backend.ts"
 import { FSV_GRADIENTS } from "../src/learners/fsv/factorization.ts"
 import { matrixProgramModule, type MatrixProgram } from "../pipelines/matrix/program.ts"
-import { trainPrograms } from "../src/runtime/pool.ts"
+import { trainPrograms, jobsFromEnv } from "../src/runtime/pool.ts"
 import { flag } from "./_util.ts"
 
 export const run = async (args: ReadonlyArray<string>): Promise<void> => {

@@ -14,10 +14,12 @@
  */
 import * as tf from "@tensorflow/tfjs"
 import { Effect, Layer } from "effect"
-import { jobsFromEnv, quadraticsPrograms, quadraticsConfig, runQuadratics } from "../pipelines/quadratics/stage.ts"
+import { runQuadratics } from "../pipelines/quadratics/stage.ts"
 import { Backend, type BackendName } from "../src/backend/Backend.ts"
 import { QUADRATICS_CHUNK, quadraticsProgramTrainer } from "../pipelines/quadratics/program.ts"
 import { flag, median } from "./_util.ts"
+import { jobsFromEnv } from "../src/runtime/pool.ts"
+import { quadraticsPrograms, quadraticsConfig } from "../pipelines/quadratics/config.ts"
 
 export const run = async (args: ReadonlyArray<string>): Promise<void> => {
   const seeds = Number(flag(args, "--seeds") ?? 20)

@@ -21,7 +21,8 @@ export {
   TRAINED,
   TrainedFile
 } from "./matrix/trainStage.ts"
-export { QuadraticsConfig, quadraticsConfig, quadraticsStage } from "./quadratics/stage.ts"
+export { QuadraticsConfig, quadraticsConfig } from "./quadratics/config.ts"
+export { quadraticsStage } from "./quadratics/stage.ts"
 export { defaultSmacConfig, SmacConfig, smacStage } from "./smac/stage.ts"
 export { readInputBytes, readInputJson, StageInputInvalid, stageInput } from "../src/store/StageInput.ts"
 export { TheoryConfig, theoryStage, theoryTable } from "./theory/stage.ts"

@@ -4,34 +4,47 @@
  * seeds) and an SVG of Q_tot heatmaps beside the payoff's. Pure except for the SVG
  * rendering, which is asynchronous.
  */
+import { Schema } from "effect"
 import type { TopLevelSpec } from "vega-lite"
 import { jointActions } from "../../src/core/factorization.ts"
 import { type NestedPayoff, nestFlat } from "../../src/envs/matrix.ts"
+import { compactJson } from "../../src/report/json.ts"
 import { fixed, markdownTable } from "../../src/report/markdown.ts"
 import { vegaLiteToSvg } from "../../src/report/svg.ts"
+import { barFigure } from "../../src/report/charts.ts"
+import type { ExperimentFigures } from "../../src/sweep/Figures.ts"
+
+/** A payoff or Q_tot table nested by agent: q[u_1][u_2]…. */
+const NestedTable: Schema.Codec<NestedPayoff> = Schema.Union([
+  Schema.Finite,
+  Schema.Array(Schema.suspend((): Schema.Codec<NestedPayoff> => NestedTable))
+])
 
 /** One learner variant on one seed, as stored in result.json. */
-export interface MatrixRun {
-  readonly algo: string
-  readonly alpha0: number | null
-  readonly seed: number
+export const MatrixRun = Schema.Struct({
+  algo: Schema.String,
+  alpha0: Schema.NullOr(Schema.Finite),
+  seed: Schema.Finite,
   /** agentQ[i][a]: agent i's learned Q_i(a). */
-  readonly agentQ: ReadonlyArray<ReadonlyArray<number>>
+  agentQ: Schema.Array(Schema.Array(Schema.Finite)),
   /** The learned joint value, nested like the payoff: qTot[u_1][u_2]…. */
-  readonly qTot: ReadonlyArray<NestedPayoff>
+  qTot: Schema.Array(NestedTable),
   /** Each agent's argmax Q_i. */
-  readonly greedy: ReadonlyArray<number>
+  greedy: Schema.Array(Schema.Finite),
   /** Whether the greedy joint action maximises the payoff. */
-  readonly optimal: boolean
+  optimal: Schema.Boolean,
   /** max over joint actions of |Q_tot − payoff|. */
-  readonly maxAbsError: number
-}
+  maxAbsError: Schema.Finite
+})
+export type MatrixRun = typeof MatrixRun.Type
 
-export interface MatrixResult {
-  readonly experiment: "matrix"
-  readonly payoff: ReadonlyArray<NestedPayoff>
-  readonly runs: ReadonlyArray<MatrixRun>
-}
+/** result.json, declared once: the stages write it, the sweep summary reads it. */
+export const MatrixResult = Schema.Struct({
+  experiment: Schema.Literal("matrix"),
+  payoff: Schema.Array(NestedTable),
+  runs: Schema.Array(MatrixRun)
+})
+export type MatrixResult = typeof MatrixResult.Type
 
 /** What the report says about the run besides the numbers. */
 export interface MatrixReportContext {
@@ -68,8 +81,7 @@ export const variantName = (algo: string, alpha0: number | null): string => {
 const flatten = (p: NestedPayoff): Array<number> => (typeof p === "number" ? [p] : p.flatMap(flatten))
 
 /** result.json's text: two-space indentation, arrays of numbers on one line. */
-export const matrixResultJson = (result: MatrixResult): string =>
-  JSON.stringify(result, null, 2).replace(/\[\s*(-?\d[^\[\]{}"]*?)\s*\]/g, (_, inner: string) => `[${inner.replace(/\s+/g, "")}]`) + "\n"
+export const matrixResultJson = (result: MatrixResult): string => compactJson(result)
 
 /** Variants in order of first appearance, with their runs. */
 const byVariant = (runs: ReadonlyArray<MatrixRun>): Array<{ name: string; runs: Array<MatrixRun> }> => {
@@ -287,3 +299,17 @@ export const toRun = (
   optimal: slice.optimal,
   maxAbsError: slice.maxAbsError
 })
+
+/** The error of each variant's learned Q_tot over a sweep's matrix runs: `matrix-error`, bars over seeds. */
+export const matrixFigures: ExperimentFigures<MatrixResult, number> = {
+  result: MatrixResult,
+  seeds: (result) => result.runs.map((r) => ({ learner: variantName(r.algo, r.alpha0), map: "", innerSeed: r.seed, data: r.maxAbsError })),
+  figures: (sweep, series, members) => [
+    barFigure(
+      "matrix-error",
+      { title: `${sweep}: error of the learned Q_tot`, yTitle: "max |Q_tot − payoff|" },
+      series,
+      members.map((m) => ({ series: m.series, member: m.member, value: m.data }))
+    )
+  ]
+}

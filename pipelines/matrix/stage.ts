@@ -8,14 +8,13 @@
  * a leading replica dimension; the programs run on up to `FSV_JOBS` worker threads (default:
  * up to 2), which changes the wall time, not the bytes.
  */
-import { availableParallelism } from "node:os"
 import { Effect, Schema } from "effect"
 import type { BackendName } from "../../src/backend/Backend.ts"
 import { type MatrixGame, nestFlat, nonMonotonicGame } from "../../src/envs/matrix.ts"
 import type { DiscreteFsvConfig } from "../../src/learners/fsv/discrete.ts"
 import { DISCRETE_ALGOS, type DiscreteAlgo } from "../../src/learners/discrete.ts"
 import { matrixProgramModule, type MatrixProgram } from "./program.ts"
-import { trainPrograms } from "../../src/runtime/pool.ts"
+import { jobsFromEnv, trainPrograms } from "../../src/runtime/pool.ts"
 import { defaultMatrixLearnerConfigs, MatrixLearnerConfigs } from "./learners.ts"
 import {
   type MatrixReportContext,
@@ -123,12 +122,6 @@ export const matrixPrograms = (config: MatrixConfig): Array<MatrixProgram> => {
       steps: config.steps
     }]
   })
-}
-
-/** Worker threads to train on: FSV_JOBS, else up to 2. Wall time only; the bytes do not depend on it. */
-export const jobsFromEnv = (env: Record<string, string | undefined> = process.env): number => {
-  const n = Number(env["FSV_JOBS"])
-  return Number.isInteger(n) && n >= 1 ? n : Math.max(1, Math.min(2, availableParallelism()))
 }
 
 /** Whether the game is the paper's (Table 1), where the report's acceptance checks apply. */

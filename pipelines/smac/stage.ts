@@ -18,8 +18,8 @@ import { RECURRENT_ALGOS, type RecurrentAlgo } from "../../src/learners/recurren
 import { buildSmacLearner, SmacLearnerConfigs, defaultSmacLearnerConfigs } from "./learners.ts"
 import { Checkpoints } from "./checkpoint.ts"
 import { smacShape } from "./EpisodeRunner.ts"
-import { createSmacTrainer, type CurvePoint, defaultSmacRunSettings, SmacRunSettings } from "./train.ts"
-import { bandLinesSpec, type BandPoint } from "../../src/report/charts.ts"
+import { createSmacTrainer, defaultSmacRunSettings, SmacRunSettings } from "./train.ts"
+import { type SmacResult, type SmacRun, winRateFigures } from "./results.ts"
 import { vegaLiteToSvg } from "../../src/report/svg.ts"
 import { codeVersion, defineStage } from "../../src/store/Stage.ts"
 import { digestOf } from "../../src/store/Canonical.ts"
@@ -68,13 +68,6 @@ export const defaultSmacConfig = (budget: number): SmacConfig => ({
   },
   learners: defaultSmacLearnerConfigs
 })
-
-export interface SmacRun {
-  readonly algo: RecurrentAlgo
-  readonly map: string
-  readonly seed: number
-  readonly curve: ReadonlyArray<CurvePoint>
-}
 
 /** Environment steps between checkpoints, unless `SmacCheckpointing` says otherwise. */
 export const CHECKPOINT_EVERY = 20_000
@@ -189,29 +182,9 @@ export const renderReport = (config: SmacConfig, runs: ReadonlyArray<SmacRun>): 
   return lines.join("\n")
 }
 
-/** Figure 4's layout for one map: test win rate against steps, mean line per learner, min–max band over seeds. */
-export const winRateFigure = (config: SmacConfig, map: string, runs: ReadonlyArray<SmacRun>): Promise<string> => {
-  const grid = config.run.testInterval
-  const points: Array<BandPoint> = []
-  for (const algo of config.algos) {
-    const byT = new Map<number, Array<number>>()
-    for (const r of runs.filter((x) => x.algo === algo && x.map === map)) {
-      for (const p of r.curve) {
-        const t = Math.round(p.t / grid) * grid // evaluations land just after each multiple of testInterval
-        byT.set(t, [...(byT.get(t) ?? []), p.winRate])
-      }
-    }
-    for (const [t, ws] of [...byT.entries()].sort((a, b) => a[0] - b[0])) {
-      points.push({ series: algo, t, mean: mean(ws), lo: Math.min(...ws), hi: Math.max(...ws) })
-    }
-  }
-  const text = { title: `${map}: test win rate`, xTitle: "environment steps", yTitle: "test win rate", seriesTitle: "learner" }
-  return vegaLiteToSvg(bandLinesSpec(text, config.algos, points, [0, 1]))
-}
-
 export const smacStage = defineStage({
   name: "smac",
-  version: 1,
+  version: 2, // 2: the win-rate figures band seeds as a sweep's summary does (pipelines/smac/results.ts)
   description: "VDN, QMIX, QTRAN and FSV on SMAC-lite maps: greedy test win rate against environment steps (Section 5.3, Figure 4)",
   config: SmacConfig,
   run: (config, ctx) =>
@@ -241,11 +214,12 @@ export const smacStage = defineStage({
       }
       task.done()
       const files: Record<string, string> = {
-        "result.json": JSON.stringify({ experiment: "smac", runs: runs.map(({ algo, map, seed, curve }) => ({ algo, map, seed, curve })) }, null, 2) + "\n",
+        "result.json": JSON.stringify({ experiment: "smac", runs: runs.map(({ algo, map, seed, curve }) => ({ algo, map, seed, curve })) } satisfies SmacResult, null, 2) + "\n",
         "metrics.jsonl": runs.flatMap((r) => r.curve.map((p) => JSON.stringify({ algo: r.algo, map: r.map, seed: r.seed, t: p.t, winRate: p.winRate, return: p.return }))).join("\n") + "\n",
         "report.md": renderReport(config, runs)
       }
-      for (const map of config.maps) files[`win-rate-${map}.svg`] = yield* Effect.promise(() => winRateFigure(config, map, runs))
+      const curves = runs.map((r) => ({ series: r.algo, map: r.map, curve: r.curve.map((p) => ({ t: p.t, value: p.winRate })) }))
+      for (const figure of winRateFigures(undefined, config.algos, curves)) files[`${figure.name}.svg`] = yield* Effect.promise(() => vegaLiteToSvg(figure.spec))
       return files
     })
 })

@@ -16,6 +16,7 @@
  */
 import * as tf from "@tensorflow/tfjs"
 import type { Trainer } from "../../src/runtime/Trainer.ts"
+import type { SmacCurvePoint } from "./results.ts"
 import { Schema } from "effect"
 import { makeEnv } from "../../src/envs/smac/Env.ts"
 import type { MapSpec } from "../../src/envs/smac/MapSpec.ts"
@@ -61,16 +62,6 @@ export const defaultSmacRunSettings = (steps: number): SmacRunSettings => ({
   epsilonAnnealSteps: 50000
 })
 
-/** One evaluation (Section 5.3). */
-export interface CurvePoint {
-  /** Environment steps of training so far. */
-  readonly t: number
-  /** Fraction of the test episodes won, greedy decentralized actions. */
-  readonly winRate: number
-  /** Mean undiscounted return of the test episodes. */
-  readonly return: number
-}
-
 export interface SmacTrainOptions {
   readonly map: MapSpec
   readonly learner: RecurrentLearner
@@ -93,7 +84,7 @@ export interface TrainerState {
   readonly updates: number
   readonly lastTargetUpdate: number
   readonly lastTest: number
-  readonly curve: ReadonlyArray<CurvePoint>
+  readonly curve: ReadonlyArray<SmacCurvePoint>
   readonly bufferNext: number
   /** The buffer's episodes in slot order, as (start episode index, joint actions). */
   readonly buffer: ReadonlyArray<{ readonly envEpisode: number; readonly actions: Uint8Array }>
@@ -104,7 +95,7 @@ export interface TrainerState {
  * (with their updates and tests) until t_env has grown by ≥ n or the run is over; `results` is
  * the test curve; `state` is the checkpoint a resumed trainer continues from bit for bit.
  */
-export interface SmacTrainer extends Trainer<ReadonlyArray<CurvePoint>> {
+export interface SmacTrainer extends Trainer<ReadonlyArray<SmacCurvePoint>> {
   /** Milliseconds spent in updates so far, and their count (for the speed report). */
   readonly updateMillis: () => number
   readonly state: () => TrainerState
@@ -191,7 +182,7 @@ export const createSmacTrainer = (options: SmacTrainOptions, resume?: TrainerSta
   let updates = resume?.updates ?? 0
   let lastTargetUpdate = resume?.lastTargetUpdate ?? 0
   let lastTest = resume?.lastTest ?? -Infinity
-  const curve: Array<CurvePoint> = [...(resume?.curve ?? [])]
+  const curve: Array<SmacCurvePoint> = [...(resume?.curve ?? [])]
   let updateMillis = 0
   const { exploration } = learner
   /** FSV's α at step t (learners that do not use α get 0). */

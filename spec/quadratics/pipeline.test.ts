@@ -10,13 +10,15 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Layer } from "effect"
 import { describe, expect, it } from "vitest"
-import { curveStepsOf, quadraticsConfig, type QuadraticsResult, quadraticsStage } from "../../pipelines/quadratics/stage.ts"
+import { quadraticsStage } from "../../pipelines/quadratics/stage.ts"
 import { Backend } from "../../src/backend/Backend.ts"
 import { classifyOutcome, defaultGame } from "../../src/envs/quadratics.ts"
 import { CONTINUOUS_ALGOS } from "../../src/learners/continuous.ts"
 import { Progress } from "../../src/progress/Progress.ts"
 import { ArtifactStore } from "../../src/store/ArtifactStore.ts"
 import { runStage } from "../../src/store/Stage.ts"
+import { quadraticsConfig } from "../../pipelines/quadratics/config.ts"
+import { curveStepsOf, type QuadraticsResult } from "../../pipelines/quadratics/report.ts"
 
 const cli = join(import.meta.dirname, "../../src/cli/main.ts")
 const tmp = () => mkdtempSync(join(tmpdir(), "fsv-quadratics-"))

@@ -3,10 +3,11 @@
  * (SMAClite unit JSONs and unit.py, the maps' UnitData.xml), in game loops (16 per second).
  */
 import { describe, expect, it } from "vitest"
-import { ATTACK, attack, heal, tick } from "../../src/envs/smac/world.ts"
+import { attack, heal, tick } from "../../src/envs/smac/world.ts"
 import { UNIT_TYPES } from "../../src/envs/smac/units.ts"
 import { Stream, streamState } from "../../src/rng/Rng.ts"
 import { keepOnly, place, setup } from "./scenario.ts"
+import { ATTACK } from "../../src/envs/smac/state.ts"
 
 const rng = () => new Stream(streamState(1, ["spec", "smac", "combat"]))
 

@@ -1,8 +1,9 @@
 /** Movement, collision avoidance and the built-in enemy behaviour. */
 import { describe, expect, it } from "vitest"
-import { IDLE, MOVE, tick } from "../../src/envs/smac/world.ts"
+import { tick } from "../../src/envs/smac/world.ts"
 import { Stream, streamState } from "../../src/rng/Rng.ts"
 import { keepOnly, place, setup } from "./scenario.ts"
+import { IDLE, MOVE } from "../../src/envs/smac/state.ts"
 
 const rng = () => new Stream(streamState(2, ["spec", "smac", "mechanics"]))
 

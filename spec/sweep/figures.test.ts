@@ -5,8 +5,11 @@ import { Effect } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import type { ArtifactRef } from "../../src/store/ArtifactStore.ts"
 import type { Digest } from "../../src/store/Canonical.ts"
-import { curveBands, distinguishingPaths, summaryFigures } from "../../src/sweep/Figures.ts"
-import { runInputName, type SummaryConfig, summaryStage } from "../../src/sweep/Summary.ts"
+import { experimentFigures } from "../../pipelines/stages.ts"
+import { defaultGame, gameOptima } from "../../src/envs/quadratics.ts"
+import { curveBands } from "../../src/report/charts.ts"
+import { distinguishingPaths, summaryFigures } from "../../src/sweep/Figures.ts"
+import { runInputName, type SummaryConfig, summaryStageFor } from "../../src/sweep/Summary.ts"
 
 // ---------------------------------------------------------------------------------------
 // Fixture results, in the shapes the pipelines write
@@ -71,7 +74,7 @@ const summarize = (name: string, parameters: ReadonlyArray<string>, runs: Readon
     runs: runs.map((r, i) => ({ input: runInputName(i), params: r.params }))
   } as SummaryConfig
   const ctx = { progress: { task: () => ({ update: () => {}, done: () => {} }), log: () => {} }, inputs, backend: "cpu" }
-  return Effect.runPromise(summaryStage.run(config, ctx)) as Promise<Record<string, string>>
+  return Effect.runPromise(summaryStageFor(experimentFigures).run(config, ctx)) as Promise<Record<string, string>>
 }
 
 describe("summary figures (pure)", () => {
@@ -103,7 +106,7 @@ describe("summary figures (pure)", () => {
       e("fsv", { algos: ["fsv"], lr: 0.2, seeds: [1] }),
       e("qmix", { algos: ["qmix"], lr: 0.1, seeds: [0] })
     ])).toEqual(["lr"])
-    const figures = summaryFigures("lr", ["lr", "seed"], [
+    const figures = summaryFigures(experimentFigures, "lr", ["lr", "seed"], [
       { params: { lr: 0.1, seed: 1 }, result: smacResult("fsv", 0, [[0, 0]]) },
       { params: { lr: 0.2, seed: 1 }, result: smacResult("fsv", 0, [[0, 1]]) }
     ])
@@ -112,7 +115,7 @@ describe("summary figures (pure)", () => {
   })
 
   it("draws nothing for results of no known experiment", () => {
-    expect(summaryFigures("fit", ["seed"], [{ params: { seed: 1 }, result: { loss: 0.5 } }])).toEqual([])
+    expect(summaryFigures(experimentFigures, "fit", ["seed"], [{ params: { seed: 1 }, result: { loss: 0.5 } }])).toEqual([])
   })
 })
 
@@ -166,7 +169,11 @@ describe("summary stage: figures over fixture result.json files", () => {
     })
     const result = {
       experiment: "quadratics",
+      game: defaultGame,
+      optima: gameOptima(defaultGame),
+      outcomeRule: "as the stage states it",
       curveSteps: [0, 500, 1000],
+      table: {},
       runs: [run("fsv", 0, [0, 2, 5]), run("fsv", 1, [1, 4, 7]), run("maddpg", 0, [0, 1, 2]), run("maddpg", 1, [0, 1, 3])]
     }
     const files = await summarize("quad-sweep", ["seed"], [{ params: { seed: 3 }, result }])

@@ -7,13 +7,14 @@
 import { readFile } from "node:fs/promises"
 import { Console, Effect, Layer, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
-import { DEFAULT_STEPS, quadraticsConfig, quadraticsStage } from "../../pipelines/quadratics/stage.ts"
+import { quadraticsStage } from "../../pipelines/quadratics/stage.ts"
 import { Backend } from "../backend/Backend.ts"
 import { defaultGame, parseGame } from "../envs/quadratics.ts"
 import { Progress } from "../progress/Progress.ts"
 import { ArtifactStore } from "../store/ArtifactStore.ts"
 import { decodeConfig, runStage } from "../store/Stage.ts"
 import { backendFlag, storeFlag, threadsFlag } from "./flags.ts"
+import { quadraticsConfig, DEFAULT_STEPS } from "../../pipelines/quadratics/config.ts"
 
 export { quadraticsStage }
 

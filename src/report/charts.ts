@@ -103,3 +103,109 @@ export const barPointsSpec = (text: ChartText, series: ReadonlyArray<string>, va
     }
   ]
 })
+
+// ---------------------------------------------------------------------------------------
+// Bands over seeds, and figures with the numbers they plot
+
+/** One point of one seed's curve. */
+export interface TimedValue {
+  readonly t: number
+  readonly value: number
+}
+
+/** One x position of a series' band: the number of seeds there, their mean, min and max. */
+export interface CurveBand {
+  readonly t: number
+  readonly n: number
+  readonly mean: number
+  readonly min: number
+  readonly max: number
+}
+
+const median = (xs: ReadonlyArray<number>): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
+
+/**
+ * The band over seeds of one series' curves, bins in order of t. Evaluations of different
+ * seeds land at slightly different steps (a test starts after the episode that crosses the
+ * interval), so points are put in bins of the evaluations' median spacing w, bin round(t / w);
+ * a bin's x is the mean t of its points and a seed with two points in one bin counts its later
+ * one. Pure.
+ */
+export const curveBands = (curves: ReadonlyArray<ReadonlyArray<TimedValue>>): ReadonlyArray<CurveBand> => {
+  const gaps = curves.flatMap((c) => c.slice(1).map((p, i) => p.t - c[i]!.t)).filter((d) => d > 0)
+  const w = gaps.length > 0 ? median(gaps) : undefined
+  const bins = new Map<number, { ts: Array<number>; bySeed: Map<number, number> }>()
+  curves.forEach((curve, seed) => {
+    for (const p of curve) {
+      const k = w === undefined ? p.t : Math.round(p.t / w)
+      const bin = bins.get(k) ?? { ts: [], bySeed: new Map<number, number>() }
+      bin.ts.push(p.t)
+      bin.bySeed.set(seed, p.value) // a later point of the same seed replaces an earlier one
+      bins.set(k, bin)
+    }
+  })
+  return [...bins.entries()].sort((a, b) => a[0] - b[0]).map(([, bin]) => {
+    const xs = [...bin.bySeed.values()]
+    return {
+      t: bin.ts.reduce((a, b) => a + b, 0) / bin.ts.length,
+      n: xs.length,
+      mean: xs.reduce((a, b) => a + b, 0) / xs.length,
+      min: Math.min(...xs),
+      max: Math.max(...xs)
+    }
+  })
+}
+
+/** A figure: `<name>.svg` from `spec`, `<name>.csv` from `header` and `rows` (the numbers plotted). */
+export interface Figure {
+  readonly name: string
+  readonly spec: TopLevelSpec
+  readonly header: ReadonlyArray<string>
+  readonly rows: ReadonlyArray<ReadonlyArray<string | number>>
+}
+
+/** Titles of a figure over seeds; the x axis and the legend are fixed by the kind. */
+export interface FigureText {
+  readonly title: string
+  readonly yTitle: string
+}
+
+/** One seed's curve in its series. */
+export interface SeriesCurve {
+  readonly series: string
+  readonly curve: ReadonlyArray<TimedValue>
+}
+
+/** Band lines of `curves` against environment steps: the mean over seeds, the band min to max (`curveBands`). */
+export const bandFigure = (
+  name: string,
+  text: FigureText,
+  series: ReadonlyArray<string>,
+  curves: ReadonlyArray<SeriesCurve>,
+  yDomain?: readonly [number, number]
+): Figure => {
+  const rows = series.flatMap((s) => curveBands(curves.filter((c) => c.series === s).map((c) => c.curve)).map((b) => ({ series: s, ...b })))
+  const points: Array<BandPoint> = rows.map((r) => ({ series: r.series, t: r.t, mean: r.mean, lo: r.min, hi: r.max }))
+  const spec = bandLinesSpec(
+    { title: text.title, subtitle: "line: mean over seeds; band: min to max over seeds", xTitle: "environment steps", yTitle: text.yTitle, seriesTitle: "learner" },
+    series,
+    points,
+    yDomain
+  )
+  return { name, spec, header: ["series", "t", "n", "mean", "min", "max"], rows: rows.map((r) => [r.series, r.t, r.n, r.mean, r.min, r.max]) }
+}
+
+/** Bars of the mean over seeds with a point per seed, series in the order given. */
+export const barFigure = (name: string, text: FigureText, series: ReadonlyArray<string>, values: ReadonlyArray<SeedValue>): Figure => {
+  const ordered = series.flatMap((s) => values.filter((v) => v.series === s))
+  const spec = barPointsSpec(
+    { title: text.title, subtitle: "bar: mean over seeds; points: seeds", xTitle: "learner", yTitle: text.yTitle, seriesTitle: "learner" },
+    series,
+    ordered
+  )
+  return { name, spec, header: ["series", "seed", "value"], rows: ordered.map((v) => [v.series, v.member, v.value]) }
+}

@@ -7,6 +7,7 @@
  * is deterministic, so running them side by side on `jobs` threads changes the wall time,
  * never the numbers. Workers are scoped: interrupting the run terminates them.
  */
+import { availableParallelism } from "node:os"
 import { Worker } from "node:worker_threads"
 import { Effect, Schema } from "effect"
 import type { BackendName } from "../backend/Backend.ts"
@@ -123,3 +124,9 @@ export const trainPrograms = <S extends ProgramSpecBase, R>(
   jobs <= 1 || specs.length <= 1
     ? Effect.forEach(specs, (spec, i) => inThread(mod, spec, (steps) => onProgress(i, steps)))
     : Effect.forEach(specs, (spec, i) => inWorker(mod, spec, backend, (steps) => onProgress(i, steps)), { concurrency: jobs })
+
+/** Worker threads to train on: FSV_JOBS, else up to 2. Wall time only; the bytes do not depend on it. */
+export const jobsFromEnv = (env: Record<string, string | undefined> = process.env): number => {
+  const n = Number(env["FSV_JOBS"])
+  return Number.isInteger(n) && n >= 1 ? n : Math.max(1, Math.min(2, availableParallelism()))
+}

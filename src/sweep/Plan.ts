@@ -7,8 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs"
 import { Effect, Exit, Schema } from "effect"
-import type { Digest } from "../store/Canonical.ts"
-import { canonicalJson } from "../store/Canonical.ts"
+import { type Digest, canonicalJson } from "../store/Canonical.ts"
 import { type AnyStage, stageKey } from "../store/Stage.ts"
 import { type StageRegistry, stagesByName } from "./Registry.ts"
 import type { RunInput, RunItem } from "./Run.ts"
@@ -23,7 +22,7 @@ import {
   specPathOf,
   type SweepSpec
 } from "./Spec.ts"
-import { runInputName, type SummaryConfig, summaryStage } from "./Summary.ts"
+import { runInputName, SUMMARY_STAGE, type SummaryConfig } from "./Summary.ts"
 
 export interface PlannedRun {
   readonly index: number
@@ -85,7 +84,8 @@ export const planSweep = (
   Effect.gen(function*() {
     const stages = stagesByName(registry)
     const stage = stages.get(spec.stage)
-    if (!stage || stage.name === summaryStage.name) {
+    const summaryStage = stages.get(SUMMARY_STAGE)!
+    if (!stage || stage.name === SUMMARY_STAGE) {
       const known = registry.stages.map((s) => s.name)
       return yield* new SpecInvalid({
         file: options.file,

@@ -1,28 +1,32 @@
 /**
- * The stages a sweep can run, by name, and the module that lists them.
+ * The stages a sweep can run, by name, the figures its summary draws, and the module that
+ * lists them.
  *
  * Runs execute in worker threads (and, on a cluster, in other processes on other hosts),
- * which cannot receive functions: they import `module` and read its `knownStages` export.
- * The registry of the `fsv` program is `fsvRegistry` in `pipelines/stages.ts`; tests pass a module of
- * their own.
+ * which cannot receive functions: they import `module` and read its `knownStages` and
+ * `experimentFigures` exports. The registry of the `fsv` program is `fsvRegistry` in
+ * `pipelines/stages.ts`; tests pass a module of their own.
  */
 import type { AnyStage } from "../store/Stage.ts"
-import { summaryStage } from "./Summary.ts"
+import type { AnyExperimentFigures } from "./Figures.ts"
+import { summaryStageFor } from "./Summary.ts"
 
 export interface StageRegistry {
-  /** URL of an ES module exporting `knownStages: ReadonlyArray<AnyStage>`. */
+  /** URL of an ES module exporting `knownStages: ReadonlyArray<AnyStage>` (and, optionally, `experimentFigures`). */
   readonly module: string
   /** The same stages, in this thread. */
   readonly stages: ReadonlyArray<AnyStage>
+  /** The experiments whose result.json the summary draws figures of (none if absent). */
+  readonly figures?: ReadonlyArray<AnyExperimentFigures>
 }
 
-/** A registry's stages plus the sweep's own summary stage, by name. */
+/** A registry's stages plus the sweep's own summary stage (drawing the registry's figures), by name. */
 export const stagesByName = (registry: StageRegistry): ReadonlyMap<string, AnyStage> =>
-  new Map([...registry.stages, summaryStage].map((s) => [s.name, s]))
+  new Map([...registry.stages, summaryStageFor(registry.figures ?? [])].map((s) => [s.name, s]))
 
 /** Load a registry module (in a worker thread). */
 export const loadRegistry = async (module: string): Promise<StageRegistry> => {
-  const mod = (await import(module)) as { knownStages?: ReadonlyArray<AnyStage> }
+  const mod = (await import(module)) as { knownStages?: ReadonlyArray<AnyStage>; experimentFigures?: ReadonlyArray<AnyExperimentFigures> }
   if (!Array.isArray(mod.knownStages)) throw new TypeError(`${module} does not export knownStages`)
-  return { module, stages: mod.knownStages }
+  return { module, stages: mod.knownStages, figures: mod.experimentFigures ?? [] }
 }

@@ -7,14 +7,14 @@
  * number a run's `result.json` exposes, nested keys joined with dots), and a table over seeds
  * (runs that differ only in seed grid paths, with mean, sample standard deviation, min and
  * max of each metric: the band over seeds). Figures for the experiments whose `result.json`
- * it knows (`Figures.ts`): an SVG each, with the plotted numbers beside it as CSV.
+ * its registry lists (`Figures.ts`): an SVG each, with the plotted numbers beside it as CSV.
  */
 import { readFile } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect, Schema } from "effect"
 import { vegaLiteToSvg } from "../report/svg.ts"
 import { defineStage } from "../store/Stage.ts"
-import { summaryFigures, type SweptResult } from "./Figures.ts"
+import { type AnyExperimentFigures, summaryFigures, type SweptResult } from "./Figures.ts"
 import { isSeedPath } from "./Spec.ts"
 
 export const SummaryConfig = Schema.Struct({
@@ -152,8 +152,12 @@ export const summaryFiles = (config: SummaryConfig, rows: ReadonlyArray<SummaryR
   }
 }
 
-export const summaryStage = defineStage({
-  name: "sweep-summary",
+/** The summary stage's name (one stage of that name, whatever the registry's figures). */
+export const SUMMARY_STAGE = "sweep-summary"
+
+/** The summary stage, drawing the figures of `experiments` (a registry's `figures`). */
+export const summaryStageFor = (experiments: ReadonlyArray<AnyExperimentFigures>) => defineStage({
+  name: SUMMARY_STAGE,
   version: 2,
   description: "tables of a sweep's runs (grid values, artifact digests, result.json numbers, bands over seeds) and the figures its experiment calls for",
   config: SummaryConfig,
@@ -174,7 +178,7 @@ export const summaryStage = defineStage({
         results.push({ params: run.params, result: json })
       }
       const files = summaryFiles(config, rows)
-      for (const figure of summaryFigures(config.name, config.parameters, results)) {
+      for (const figure of summaryFigures(experiments, config.name, config.parameters, results)) {
         files[`${figure.name}.svg`] = yield* Effect.promise(() => vegaLiteToSvg(figure.spec))
         files[`${figure.name}.csv`] = toCsv(figure.header, figure.rows)
       }

@@ -15,7 +15,8 @@ import { Stream, type RngState } from "../../rng/Rng.ts"
 import { EpisodeOver, InvalidAction } from "./errors.ts"
 import type { MapSpec } from "./MapSpec.ts"
 import { LOOPS_PER_STEP, type UnitTypeName } from "./units.ts"
-import { ATTACK, cloneState, IDLE, initialState, makeWorld, MOVE, tick, type EnvState, type World } from "./world.ts"
+import { tick } from "./world.ts"
+import { ATTACK, IDLE, MOVE, cloneState, initialState, makeWorld, type EnvState, type World } from "./state.ts"
 
 export { cloneState, type EnvState }
 
