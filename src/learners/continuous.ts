@@ -19,7 +19,7 @@
 import * as tf from "@tensorflow/tfjs"
 import type { Learner } from "./Learner.ts"
 import { Schema } from "effect"
-import type { ParamLayout, ParamSpec } from "../nn/params.ts"
+import { ParamLayout, type ParamSpec } from "../nn/params.ts"
 import { perAgentMlp, perAgentMlpSpecs } from "../nn/perAgent.ts"
 
 export const CONTINUOUS_ALGOS = ["fsv", "maddpg", "vdn-ddpg", "qmix-ddpg"] as const
@@ -211,3 +211,37 @@ export const individualActorLoss = (p: GroupParams, game: ContinuousGameTensors)
   const a = tf.reshape(tf.tanh(actorMean(p["actor"]!, game)), [S, 1, N]) // a_i = tanh(μ_i(τ_i)): [S, 1, N]
   return tf.neg(tf.sum(individualQ(p["critic"]!, game, a))) as tf.Scalar // −Σ_s Σ_i Q_i(τ_i, a_i)
 }
+
+/** The settings of a DDPG-style learner. */
+export interface DdpgSettings extends ContinuousTrainingSettings {
+  readonly explorationNoise: number
+}
+
+/**
+ * A DDPG-style learner (MADDPG, VDN-DDPG, QMIX-DDPG): a critic group trained by `criticLoss`,
+ * then deterministic actors μ_i(τ_i) trained by `actorLoss`, exploring with Gaussian noise of
+ * σ = explorationNoise on normalised actions.
+ */
+export const makeDdpgLearner = (
+  algo: ContinuousAlgo,
+  shape: ContinuousShape,
+  config: DdpgSettings,
+  critic: ReadonlyArray<ParamSpec>,
+  criticLoss: UpdateStep["loss"],
+  actorLoss: UpdateStep["loss"] = individualActorLoss
+): ContinuousLearner => ({
+  algo,
+  training: config,
+  groups: [
+    { name: "critic", layout: new ParamLayout([...critic]), lr: config.criticLr },
+    { name: "actor", layout: new ParamLayout(actorSpecs(shape, config.hidden)), lr: config.actorLr }
+  ],
+  noiseDraws: 0,
+  exploration: { kind: "gaussian", std: config.explorationNoise },
+  steps: [
+    { group: "critic", loss: criticLoss },
+    { group: "actor", loss: actorLoss }
+  ],
+  policy: (p, game) => deterministicPolicy(p["actor"]!, game),
+  diagnostics: () => ({})
+})

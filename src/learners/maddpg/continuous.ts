@@ -10,21 +10,8 @@
  */
 import * as tf from "@tensorflow/tfjs"
 import { Schema } from "effect"
-import { ParamLayout } from "../../nn/params.ts"
 import { perAgentMlp } from "../../nn/perAgent.ts"
-import {
-  actorMean,
-  actorSpecs,
-  AGENT_NET_LAYERS,
-  agentNetSpecs,
-  type ContinuousLearner,
-  DdpgFields,
-  defaultDdpg,
-  deterministicPolicy,
-  type ContinuousShape,
-  type ContinuousGameTensors,
-  withObs
-} from "../continuous.ts"
+import { actorMean, AGENT_NET_LAYERS, agentNetSpecs, type ContinuousLearner, DdpgFields, defaultDdpg, type ContinuousShape, type ContinuousGameTensors, withObs, makeDdpgLearner } from "../continuous.ts"
 
 export const MaddpgConfig = Schema.Struct({ ...DdpgFields })
 export type MaddpgConfig = typeof MaddpgConfig.Type
@@ -51,36 +38,22 @@ export const withOwnAction = (actions: tf.Tensor, own: tf.Tensor): tf.Tensor => 
 
 export const makeMaddpg = (shape: ContinuousShape, config: MaddpgConfig): ContinuousLearner => {
   const N = shape.agents
-  return {
-    algo: "maddpg",
-    training: config,
-    groups: [
-      { name: "critic", layout: new ParamLayout(agentNetSpecs("q", shape, shape.stateDim + N, 1, config.hidden)), lr: config.criticLr },
-      { name: "actor", layout: new ParamLayout(actorSpecs(shape, config.hidden)), lr: config.actorLr }
-    ],
-    noiseDraws: 0,
-    exploration: { kind: "gaussian", std: config.explorationNoise },
-    steps: [
-      {
-        group: "critic",
-        loss: (p, game, batch) => {
-          const [S, B] = batch.actions.shape as [number, number, number]
-          const joint = tf.broadcastTo(tf.reshape(batch.actions, [S, 1, B, N]), [S, N, B, N]) // every critic sees u: [S, N, B, N]
-          const q = centralQ(p["critic"]!, game, joint) // Q_i(s, u): [S, N, B]
-          const err = tf.sub(q, tf.reshape(batch.reward, [S, 1, B])) // Q_i(s, u) − y: [S, N, B]
-          return tf.mul(tf.sum(tf.square(err)), 1 / B) as tf.Scalar // Σ_s Σ_i mean_b (Q_i − y)²
-        }
-      },
-      {
-        group: "actor",
-        loss: (p, game, batch) => {
-          const B = batch.actions.shape[1]!
-          const x = withOwnAction(batch.actions, tf.tanh(actorMean(p["actor"]!, game))) // row i: u with u_i ← μ_i(τ_i): [S, N, B, N]
-          return tf.mul(tf.sum(centralQ(p["critic"]!, game, x)), -1 / B) as tf.Scalar // −Σ_i mean_b Q_i
-        }
-      }
-    ],
-    policy: (p, game) => deterministicPolicy(p["actor"]!, game),
-    diagnostics: () => ({})
-  }
+  return makeDdpgLearner(
+    "maddpg",
+    shape,
+    config,
+    agentNetSpecs("q", shape, shape.stateDim + N, 1, config.hidden),
+    (p, game, batch) => {
+      const [S, B] = batch.actions.shape as [number, number, number]
+      const joint = tf.broadcastTo(tf.reshape(batch.actions, [S, 1, B, N]), [S, N, B, N]) // every critic sees u: [S, N, B, N]
+      const q = centralQ(p["critic"]!, game, joint) // Q_i(s, u): [S, N, B]
+      const err = tf.sub(q, tf.reshape(batch.reward, [S, 1, B])) // Q_i(s, u) − y: [S, N, B]
+      return tf.mul(tf.sum(tf.square(err)), 1 / B) as tf.Scalar // Σ_s Σ_i mean_b (Q_i − y)²
+    },
+    (p, game, batch) => {
+      const B = batch.actions.shape[1]!
+      const x = withOwnAction(batch.actions, tf.tanh(actorMean(p["actor"]!, game))) // row i: u with u_i ← μ_i(τ_i): [S, N, B, N]
+      return tf.mul(tf.sum(centralQ(p["critic"]!, game, x)), -1 / B) as tf.Scalar // −Σ_i mean_b Q_i
+    }
+  )
 }

@@ -6,7 +6,6 @@
  */
 import * as tf from "@tensorflow/tfjs"
 import { Schema } from "effect"
-import { ParamLayout } from "../../nn/params.ts"
 import {
   defaultQmixMixerFields,
   qmixMixBatched,
@@ -15,18 +14,7 @@ import {
   qmixMixerSpecs,
   qmixWeights
 } from "./mixer.ts"
-import {
-  actorSpecs,
-  type ContinuousLearner,
-  DdpgFields,
-  defaultDdpg,
-  deterministicPolicy,
-  type ContinuousShape,
-  individualActorLoss,
-  individualQ,
-  individualQSpecs,
-  sumOfMeanSquares
-} from "../continuous.ts"
+import { type ContinuousLearner, DdpgFields, defaultDdpg, type ContinuousShape, individualQ, individualQSpecs, sumOfMeanSquares, makeDdpgLearner } from "../continuous.ts"
 
 export const QmixDdpgConfig = Schema.Struct({
   ...DdpgFields,
@@ -38,32 +26,11 @@ export const defaultQmixDdpgConfig: QmixDdpgConfig = { ...defaultDdpg, ...defaul
 
 export const makeQmixDdpg = (shape: ContinuousShape, config: QmixDdpgConfig): ContinuousLearner => {
   const mixer = qmixMixerShape(shape.agents, shape.stateDim, config)
-  return {
-    algo: "qmix-ddpg",
-    training: config,
-    groups: [
-      {
-        name: "critic",
-        layout: new ParamLayout([...individualQSpecs(shape, config.hidden), ...qmixMixerSpecs("mixer", mixer)]),
-        lr: config.criticLr
-      },
-      { name: "actor", layout: new ParamLayout(actorSpecs(shape, config.hidden)), lr: config.actorLr }
-    ],
-    noiseDraws: 0,
-    exploration: { kind: "gaussian", std: config.explorationNoise },
-    steps: [
-      {
-        group: "critic",
-        loss: (p, game, batch) => {
-          const c = p["critic"]!
-          const q = individualQ(c, game, batch.actions) // Q_i(τ_i, u_i): [S, B, N]
-          const qTot = qmixMixBatched(q, qmixWeights(game.state, c, "mixer", mixer)) // Q_tot = f_s(Q_1, …, Q_N): [S, B]
-          return sumOfMeanSquares(tf.sub(qTot, batch.reward)) // (Q_tot − y)², y = r
-        }
-      },
-      { group: "actor", loss: (p, game) => individualActorLoss(p, game) }
-    ],
-    policy: (p, game) => deterministicPolicy(p["actor"]!, game),
-    diagnostics: () => ({})
-  }
+  const critic = [...individualQSpecs(shape, config.hidden), ...qmixMixerSpecs("mixer", mixer)]
+  return makeDdpgLearner("qmix-ddpg", shape, config, critic, (p, game, batch) => {
+    const c = p["critic"]!
+    const q = individualQ(c, game, batch.actions) // Q_i(τ_i, u_i): [S, B, N]
+    const qTot = qmixMixBatched(q, qmixWeights(game.state, c, "mixer", mixer)) // Q_tot = f_s(Q_1, …, Q_N): [S, B]
+    return sumOfMeanSquares(tf.sub(qTot, batch.reward)) // (Q_tot − y)², y = r
+  })
 }
