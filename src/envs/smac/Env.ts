@@ -171,6 +171,22 @@ export const makeEnv = (map: MapSpec, options: EnvOptions = {}): Env => {
     return out
   }
 
+  /**
+   * A unit u in sight of an agent at (x, y), at distance d: distance, relative x and y (all over
+   * the sight range), health, shield (if `shield` is 1) and type bits, from `at`. Returns the
+   * index after the type bits.
+   */
+  const seen = (s: EnvState, u: number, d: number, x: number, y: number, shield: number, out: Float32Array, at: number): number => {
+    out[at] = d / SIGHT_RANGE
+    out[at + 1] = (s.x[u]! - x) / SIGHT_RANGE
+    out[at + 2] = (s.y[u]! - y) / SIGHT_RANGE
+    out[at + 3] = s.hp[u]! / types[u]!.hp
+    let ind = at + 4
+    if (shield) out[ind++] = types[u]!.shield > 0 ? s.shield[u]! / types[u]!.shield : 0
+    if (bits > 0) out[ind + typeId[u]!] = 1
+    return ind + bits
+  }
+
   const obs = (s: EnvState, a: number, out: Float32Array = new Float32Array(obsSize)): Float32Array => {
     out.fill(0)
     if (s.alive[a] === 0) return out // S2: a dead agent sees zeros
@@ -184,27 +200,14 @@ export const makeEnv = (map: MapSpec, options: EnvOptions = {}): Env => {
       const d = distance(s, a, u)
       if (!(d < SIGHT_RANGE && s.alive[u] === 1)) continue
       out[base] = avail[N_NON_ATTACK + e]! // S2 quirk: for a Medivac, its heal flag for ally e
-      out[base + 1] = d / SIGHT_RANGE
-      out[base + 2] = (s.x[u]! - x) / SIGHT_RANGE
-      out[base + 3] = (s.y[u]! - y) / SIGHT_RANGE
-      out[base + 4] = s.hp[u]! / types[u]!.hp
-      let ind = base + 5
-      if (shieldEnemy) out[ind++] = types[u]!.shield > 0 ? s.shield[u]! / types[u]!.shield : 0
-      if (bits > 0) out[ind + typeId[u]!] = 1
+      seen(s, u, d, x, y, shieldEnemy, out, base + 1)
     }
     for (let u = 0; u < nAgents; u++) {
       if (u === a) continue
       const d = distance(s, a, u)
       if (d < SIGHT_RANGE && s.alive[u] === 1) {
         out[base] = 1
-        out[base + 1] = d / SIGHT_RANGE
-        out[base + 2] = (s.x[u]! - x) / SIGHT_RANGE
-        out[base + 3] = (s.y[u]! - y) / SIGHT_RANGE
-        out[base + 4] = s.hp[u]! / types[u]!.hp
-        let ind = base + 5
-        if (shieldAlly) out[ind++] = types[u]!.shield > 0 ? s.shield[u]! / types[u]!.shield : 0
-        if (bits > 0) out[ind + typeId[u]!] = 1
-        ind += bits
+        const ind = seen(s, u, d, x, y, shieldAlly, out, base + 1)
         if (obsLastAction && s.lastAction[u]! >= 0) out[ind + s.lastAction[u]!] = 1
       }
       base += nfAl
