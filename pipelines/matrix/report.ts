@@ -13,6 +13,7 @@ import { fixed, markdownTable } from "../../src/report/markdown.ts"
 import { vegaLiteToSvg } from "../../src/report/svg.ts"
 import { barFigure } from "../../src/report/charts.ts"
 import type { ExperimentFigures } from "../../src/sweep/Figures.ts"
+import type { SliceResult } from "./train.ts"
 
 /** A payoff or Q_tot table nested by agent: q[u_1][u_2]…. */
 const NestedTable: Schema.Codec<NestedPayoff> = Schema.Union([
@@ -279,15 +280,7 @@ export const qTotSvg = (result: MatrixResult, ctx: MatrixReportContext): Promise
 /** The runs of result.json from per-slice results (qTot nested like the payoff). */
 export const toRun = (
   algo: string,
-  slice: {
-    readonly seed: number
-    readonly alpha0: number | null
-    readonly agentQ: ReadonlyArray<ReadonlyArray<number>>
-    readonly qTot: ReadonlyArray<number>
-    readonly greedy: ReadonlyArray<number>
-    readonly optimal: boolean
-    readonly maxAbsError: number
-  },
+  slice: SliceResult,
   counts: ReadonlyArray<number>
 ): MatrixRun => ({
   algo,

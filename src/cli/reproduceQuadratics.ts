@@ -16,8 +16,6 @@ import { decodeConfig, runStage } from "../store/Stage.ts"
 import { backendFlag, storeFlag, threadsFlag } from "./flags.ts"
 import { quadraticsConfig, DEFAULT_STEPS } from "../../pipelines/quadratics/config.ts"
 
-export { quadraticsStage }
-
 /** `--game FILE` could not be read. */
 export class GameUnreadable extends Schema.TaggedError<GameUnreadable>()("GameUnreadable", {
   file: Schema.String,

@@ -116,25 +116,23 @@ export interface UpdateContext {
   readonly gumbel: tf.Tensor | undefined
 }
 
+/** A function of the network's parameters, the target network's, a batch and the update's context. */
+export type OnBatch<R> = (
+  params: Readonly<Record<string, tf.Tensor>>,
+  target: Readonly<Record<string, tf.Tensor>>,
+  batch: SeqBatch,
+  ctx: UpdateContext
+) => R
+
 export interface RecurrentLearner extends Learner<RecurrentAlgo, RecurrentTraining> {
   readonly layout: ParamLayout
   readonly exploration: RecurrentExploration
   /** Whether `UpdateContext.gumbel` is needed. */
   readonly samplesNextActions: boolean
   /** The per-step TD targets y [T, B] (no gradient). */
-  readonly targets: (
-    params: Readonly<Record<string, tf.Tensor>>,
-    target: Readonly<Record<string, tf.Tensor>>,
-    batch: SeqBatch,
-    ctx: UpdateContext
-  ) => tf.Tensor
+  readonly targets: OnBatch<tf.Tensor>
   /** The loss to minimise (call inside variableGrads). */
-  readonly loss: (
-    params: Readonly<Record<string, tf.Tensor>>,
-    target: Readonly<Record<string, tf.Tensor>>,
-    batch: SeqBatch,
-    ctx: UpdateContext
-  ) => tf.Scalar
+  readonly loss: OnBatch<tf.Scalar>
 }
 
 export const agentShape = (shape: EpisodeShape, hidden: number): GruAgentShape => ({
