@@ -90,7 +90,7 @@ export interface CheckpointsShape {
 }
 
 /** Where checkpoints go. `none` keeps nothing (tests, library use). */
-export class Checkpoints extends Context.Service<Checkpoints, CheckpointsShape>()("fsv/runner/Checkpoints") {
+export class Checkpoints extends Context.Service<Checkpoints, CheckpointsShape>()("fsv/pipelines/smac/Checkpoints") {
   static readonly none: Layer.Layer<Checkpoints> = Layer.succeed(Checkpoints, {
     load: () => Effect.succeed(undefined),
     save: () => Effect.void

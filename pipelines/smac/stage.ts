@@ -1,6 +1,6 @@
 /**
  * `fsv reproduce smac`: the StarCraft II experiment of Section 5.3 on SMAC-lite, as a stage.
- * Every (algo, map, seed) is one learner run (`src/runner/train.ts`) whose greedy test win
+ * Every (algo, map, seed) is one learner run (`pipelines/smac/train.ts`) whose greedy test win
  * rate is logged every `testInterval` steps. The artifact holds
  *
  *   result.json   {"experiment":"smac","runs":[{"algo","map","seed","curve":[{"t","winRate","return"}]}]}

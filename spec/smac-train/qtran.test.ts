@@ -1,5 +1,5 @@
 /**
- * QTRAN on episodes (src/learners/recurrent/qtran.ts) against a reference written here from
+ * QTRAN on episodes (src/learners/qtran/recurrent.ts) against a reference written here from
  * the equations: agent Q_i and hidden states h_i from the plain-loop GRU (`GruAgentCpu`), the
  * encoder, Q_jt and V_jt as plain loops over the named parameters, y from `src/core`'s Bellman
  * target. Target network ≠ network, so mixing them up (or picking ū with the target network)

@@ -10,7 +10,7 @@
  * any λ > 0 gives IGM. At α > 0 the Q_i − V_i are all negative and a λ that varies with u
  * can move the maximiser away from the greedy tuple.
  *
- * `src/learners/discrete/fsvMixing.ts` reads a `FsvMixing` out of trained parameters.
+ * `pipelines/matrix/fsvMixing.ts` reads a `FsvMixing` out of trained parameters.
  */
 import { jointCount, jointIndex, qTotFactored } from "../core/factorization.ts"
 import { softValue } from "../core/softValue.ts"

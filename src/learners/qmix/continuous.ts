@@ -1,6 +1,6 @@
 /**
  * QMIX-DDPG (Appendix 7.2): QMIX's critic Q_tot = f_s(Q_1, …, Q_N), monotonic in every Q_i
- * (Eq. 2) through hypernetworks with non-negative weights (`src/nn/qmixMixer.ts`, PyMARL's
+ * (Eq. 2) through hypernetworks with non-negative weights (`src/learners/qmix/mixer.ts`, PyMARL's
  * sizes), trained on (Q_tot − y)² with y = r; per agent a deterministic actor μ_i(τ_i) that
  * maximises its own Q_i(τ_i, μ_i(τ_i)), as DDPG does.
  */

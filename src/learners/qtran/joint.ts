@@ -1,7 +1,7 @@
 /**
  * QTRAN's networks and settings, shared by QTRAN-base and QTRAN-alt (Son et al. 2019;
  * sizes from PyMARL's qtran.yaml, "qtran_paper" architecture, small network). Q_jt, V_jt and
- * the loss weights also serve QTRAN on episodes (`src/learners/recurrent/qtran.ts`).
+ * the loss weights also serve QTRAN on episodes (`src/learners/qtran/recurrent.ts`).
  *
  * QTRAN keeps the individual Q_i and learns a separate joint value Q_jt, tied to the
  * transformed joint value Q'_jt = Σ_i Q_i by the factorization conditions
@@ -24,7 +24,7 @@ import { linearSpecs, mlpSpecs, type ParamSpec } from "../../nn/params.ts"
 import { type DiscreteShape, type DiscreteGameTensors } from "../discrete.ts"
 import { TrainingFields } from "../Learner.ts"
 
-/** QTRAN's joint networks and loss weights, shared with the recurrent learner (`src/learners/recurrent/qtran.ts`). */
+/** QTRAN's joint networks and loss weights, shared with the recurrent learner (`src/learners/qtran/recurrent.ts`). */
 export const QtranJointFields = {
   /** Hidden units of Q_jt and V_jt (PyMARL mixing_embed_dim for QTRAN). */
   mixingEmbed: Schema.Int,

@@ -20,7 +20,7 @@
  *
  * As in PyMARL, L_td's gradient also reaches the agent network through the hidden states h_i
  * (they are not detached), and the encoder has no agent id: h_i is computed from inputs that
- * carry it. Q_jt's network and V_jt's are the matrix learner's (`src/learners/discrete/qtran.ts`),
+ * carry it. Q_jt's network and V_jt's are the matrix learner's (`src/learners/qtran/joint.ts`),
  * with the state of each step as input.
  */
 import * as tf from "@tensorflow/tfjs"
