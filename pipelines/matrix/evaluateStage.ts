@@ -13,7 +13,7 @@ import { Effect, Schema } from "effect"
 import { DISCRETE_ALGOS } from "../../src/learners/discrete.ts"
 import { isFsvLearner } from "../../src/learners/fsv/discrete.ts"
 import { fsvMixingOf } from "./fsvMixing.ts"
-import { evaluateParameters } from "./train.ts"
+import { evaluateParameters, SliceResult } from "./train.ts"
 import { defineStage } from "../../src/store/Stage.ts"
 import {
   alpha0Of,
@@ -32,22 +32,6 @@ import { readInputBytes, readInputJson, StageInputInvalid, stageInput } from "..
 /** Nothing to choose: the numbers follow from the training artifact. */
 export const MatrixEvaluateConfig = Schema.Struct({})
 export type MatrixEvaluateConfig = typeof MatrixEvaluateConfig.Type
-
-/** One seed's learned values. */
-export const SeedEvaluation = Schema.Struct({
-  seed: Schema.Int,
-  alpha0: Schema.NullOr(Schema.Finite),
-  /** agentQ[i][a]: Q_i(a) over agent i's actions. */
-  agentQ: Schema.Array(Schema.Array(Schema.Finite)),
-  /** Q_tot of every joint action, in joint-index order (agent 1 the most significant digit). */
-  qTot: Schema.Array(Schema.Finite),
-  /** Each agent's argmax Q_i (lowest index on ties). */
-  greedy: Schema.Array(Schema.Int),
-  /** Whether the greedy joint action attains the largest payoff. */
-  optimal: Schema.Boolean,
-  /** max over joint actions of |Q_tot − payoff|. */
-  maxAbsError: Schema.Finite
-})
 
 /** FSV's trained mixing at the game's state (`FsvMixing` of fsv-ts/theory). */
 export const FsvMixingSchema = Schema.Struct({
@@ -73,7 +57,7 @@ export const EvaluationFile = Schema.Struct({
   /** The learner and its hyperparameters, as trained. */
   learner: MatrixLearner,
   /** One entry per seed, in the order of `seeds`. */
-  runs: Schema.Array(SeedEvaluation),
+  runs: Schema.Array(SliceResult),
   /** FSV only: each seed's trained mixing, in the order of `seeds`. */
   mixing: Schema.NullOr(Schema.Array(FsvMixingSchema))
 })

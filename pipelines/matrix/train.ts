@@ -15,6 +15,7 @@
  * tensors (released on success, failure and interruption), in this thread or a worker.
  */
 import * as tf from "@tensorflow/tfjs"
+import { Schema } from "effect"
 import type { Trainer } from "../../src/runtime/Trainer.ts"
 import { argmax, jointActions, jointCount, jointIndex } from "../../src/core/factorization.ts"
 import { isOptimal, type MatrixGame, observation, stateFeatures } from "../../src/envs/matrix.ts"
@@ -33,21 +34,22 @@ export interface Slice {
   readonly alpha0: number | null
 }
 
-/** What a replica learned. */
-export interface SliceResult {
-  readonly seed: number
-  readonly alpha0: number | null
+/** What a replica learned (evaluation.json's `runs`, and the matrix stage's before `toRun`). */
+export const SliceResult = Schema.Struct({
+  seed: Schema.Int,
+  alpha0: Schema.NullOr(Schema.Finite),
   /** agentQ[i][a]: Q_i(a) over agent i's actions. */
-  readonly agentQ: ReadonlyArray<ReadonlyArray<number>>
-  /** The learned joint value of every joint action, in joint-index order. */
-  readonly qTot: ReadonlyArray<number>
+  agentQ: Schema.Array(Schema.Array(Schema.Finite)),
+  /** Q_tot of every joint action, in joint-index order (agent 1 the most significant digit). */
+  qTot: Schema.Array(Schema.Finite),
   /** Each agent's argmax Q_i (lowest index on ties). */
-  readonly greedy: ReadonlyArray<number>
+  greedy: Schema.Array(Schema.Int),
   /** Whether the greedy joint action attains the largest payoff. */
-  readonly optimal: boolean
+  optimal: Schema.Boolean,
   /** max over joint actions of |Q_tot − payoff|. */
-  readonly maxAbsError: number
-}
+  maxAbsError: Schema.Finite
+})
+export type SliceResult = typeof SliceResult.Type
 
 export interface MatrixTrainOptions {
   readonly game: MatrixGame
