@@ -11,6 +11,7 @@
  * directory (at most a `.tmp` entry, never mistaken for an artifact); two runs racing for
  * one key both succeed and the loser's copy is dropped, since equal keys mean equal bytes.
  */
+import { statSync } from "node:fs"
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises"
 import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from "node:path"
 import { Context, Effect, Layer, Schema } from "effect"
@@ -20,6 +21,16 @@ export const MANIFEST = "manifest.json"
 export const KEY_RECORD = "stage.json"
 export const META = "meta.json"
 const RESERVED = new Set([MANIFEST, KEY_RECORD, META])
+
+/** Whether `dir` holds a finished artifact (its manifest is written last). Synchronous: for status views and checks. */
+export const hasArtifactAt = (dir: string): boolean => {
+  try {
+    statSync(join(dir, MANIFEST))
+    return true
+  } catch {
+    return false
+  }
+}
 
 /** Anything the file system refused while reading or writing the store. */
 export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {

@@ -4,12 +4,10 @@
  * and call `runStage`, exactly as a user running the stage alone would. The store answers a
  * key that exists with a cache hit and publishes a new one atomically.
  */
-import { statSync } from "node:fs"
-import { join } from "node:path"
 import { Cause, Clock, Effect, Schema } from "effect"
 import { Backend, parseBackendName } from "../backend/Backend.ts"
 import { Progress } from "../progress/Progress.ts"
-import { type ArtifactRef, artifactDir, ArtifactStore, MANIFEST } from "../store/ArtifactStore.ts"
+import { type ArtifactRef, artifactDir, ArtifactStore, hasArtifactAt } from "../store/ArtifactStore.ts"
 import type { Digest } from "../store/Canonical.ts"
 import { type AnyStage, decodeConfig, runStage } from "../store/Stage.ts"
 
@@ -65,15 +63,6 @@ const describeCause = (cause: Cause.Cause<unknown>): string => {
   return firstLine(Cause.pretty(cause))
 }
 
-const hasArtifact = (dir: string): boolean => {
-  try {
-    statSync(join(dir, MANIFEST))
-    return true
-  } catch {
-    return false
-  }
-}
-
 /**
  * Execute `item` in this thread against the store in context. Every failure, typed or not,
  * becomes a `RunFailed` naming the run.
@@ -91,7 +80,7 @@ export const executeRun = (
     const inputs: Record<string, ArtifactRef> = {}
     for (const input of item.inputs) {
       const dir = artifactDir(store.root, input.stage, input.digest)
-      if (!hasArtifact(dir)) return yield* fail(`its input ${input.name} is not in the store (${dir})`)
+      if (!hasArtifactAt(dir)) return yield* fail(`its input ${input.name} is not in the store (${dir})`)
       inputs[input.name] = { stage: input.stage, digest: input.digest as Digest, dir, cached: true }
     }
     const backend = yield* parseBackendName(item.backend, "the sweep's backend")

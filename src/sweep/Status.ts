@@ -5,11 +5,9 @@
  * whenever. The board adds what the store cannot know: running (where, which attempt),
  * failed (why). A local run whose sweep process is gone shows as interrupted.
  */
-import { statSync } from "node:fs"
-import { join } from "node:path"
 import { Effect, Fiber, Schedule } from "effect"
 import type { ProgressShape } from "../progress/Progress.ts"
-import { artifactDir, MANIFEST } from "../store/ArtifactStore.ts"
+import { artifactDir, hasArtifactAt } from "../store/ArtifactStore.ts"
 import type { RunBoardShape, RunState } from "./Board.ts"
 import type { SweepPlan } from "./Plan.ts"
 
@@ -58,15 +56,6 @@ export const countStatuses = (views: ReadonlyArray<Pick<RunView, "status">>): Co
   }
 }
 
-const hasArtifact = (root: string, stage: string, key: string): boolean => {
-  try {
-    statSync(join(artifactDir(root, stage, key), MANIFEST))
-    return true
-  } catch {
-    return false
-  }
-}
-
 /** Every run of the plan (and its summary, last) with its status. */
 export const viewPlan = (
   plan: SweepPlan,
@@ -74,7 +63,7 @@ export const viewPlan = (
   options: { readonly storeRoot?: string | undefined; readonly ownerAlive?: boolean | undefined }
 ): ReadonlyArray<RunView> => {
   const view = (index: number | "summary", key: string, stage: string, params: Readonly<Record<string, unknown>>): RunView => {
-    const inStore = options.storeRoot === undefined ? undefined : hasArtifact(options.storeRoot, stage, key)
+    const inStore = options.storeRoot === undefined ? undefined : hasArtifactAt(artifactDir(options.storeRoot, stage, key))
     const b = board.get(key)
     return {
       index,
