@@ -80,7 +80,10 @@ export const makeRecurrentQtran = (shape: EpisodeShape, config: RecurrentQtranCo
     batch: SeqBatch
   ): tf.Tensor => {
     const M = batch.T * batch.B
-    const pairs = tf.concat([tf.reshape(hidden, [1, M * N, H]), tf.reshape(actions, [1, M * N, A])], 2) // [h_i ⊕ onehot(u_i)]: [1, M·N, H+A]
+    // One-hots from tf.oneHot (the greedy ū) are int32: cast, since TensorFlow's ConcatV2 takes one
+    // dtype (tfjs's own kernels upcast inside concat, so on wasm and cpu this changes no value).
+    const onehot = tf.cast(tf.reshape(actions, [1, M * N, A]), "float32") // [1, M·N, A]
+    const pairs = tf.concat([tf.reshape(hidden, [1, M * N, H]), onehot], 2) // [h_i ⊕ onehot(u_i)]: [1, M·N, H+A]
     const encSum = tf.sum(tf.reshape(mlp(pairs, params, "encoder", 2), [1, M, N, encoding]), 2) // Σ_i enc(h_i, u_i): [1, M, H+A]
     return unfold(qJt(params, state, encSum), batch) // [T, B]
   }
