@@ -40,18 +40,20 @@ describe("backend selection", () => {
     }
   })
 
-  it("node without @tensorflow/tfjs-node installed fails naming what to install", async () => {
+  it("node-gpu without @tensorflow/tfjs-node-gpu fails with one paragraph naming what to run", async () => {
     let installed = true
     try {
-      await import("@tensorflow/tfjs-node" as string)
+      await import("@tensorflow/tfjs-node-gpu" as string)
     } catch {
       installed = false
     }
-    if (installed) return // a user's machine with tfjs-node: nothing to check here
-    const err = await Effect.runPromise(Effect.flip(Layer.build(Backend.layer("node")).pipe(Effect.scoped)))
+    if (installed) return // an NVIDIA machine with tfjs-node-gpu built: nothing to check here
+    const err = await Effect.runPromise(Effect.flip(Layer.build(Backend.layer("node-gpu")).pipe(Effect.scoped)))
     expect(err._tag).toBe("BackendUnavailable")
-    expect(err.message).toMatch(/npm install @tensorflow\/tfjs-node@4\.22\.0/)
+    expect(err.message).toMatch(/npm run setup:native -- --gpu/)
+    expect(err.message).toMatch(/npm install @tensorflow\/tfjs-node-gpu@4\.22\.0/)
     expect(err.message).toMatch(/--backend wasm/)
+    expect(err.message).not.toMatch(/\n/)
   })
 })
 

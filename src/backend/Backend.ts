@@ -12,6 +12,7 @@
 import * as tf from "@tensorflow/tfjs"
 import { availableParallelism } from "node:os"
 import { Context, Effect, Layer, Schema, Scope } from "effect"
+import { prepareNativeLoad } from "./nativeCompat.ts"
 import { MAX_WASM_THREADS, registerWasmThreads, wasmThreadsInUse } from "./wasmThreads.ts"
 
 export const BACKEND_NAMES = ["wasm", "cpu", "node", "node-gpu"] as const
@@ -37,8 +38,8 @@ export class BackendUnavailable extends Schema.TaggedError<BackendUnavailable>()
 }) {
   override get message(): string {
     return `The "${this.backend}" tensor backend is not available: ${this.reason}. ` +
-      `Install it with \`${this.install}\` (it needs libtensorflow for this platform), ` +
-      `or run with --backend wasm (the default) or --backend cpu.`
+      `${this.install} ` +
+      `Or run with --backend wasm (the default, nothing to install) or --backend cpu.`
   }
 }
 
@@ -113,18 +114,26 @@ const ensureWasmThreads = (threads: number): Effect.Effect<void> =>
     )
   )
 
-const activate = (name: BackendName, threads: number): Effect.Effect<number, BackendUnavailable> =>
+/** What the backend ran on, beyond its name: threads, and for TensorFlow its version and oneDNN's setting. */
+interface Activated {
+  readonly threads: number
+  readonly native: NativeRuntime | undefined
+}
+
+const activate = (name: BackendName, threads: number): Effect.Effect<Activated, BackendUnavailable> =>
   Effect.gen(function*() {
     if (name === "wasm") yield* ensureWasmThreads(threads)
     let tfName: string = name
+    let onednn: "0" | "1" | undefined = undefined
     if (name === "node" || name === "node-gpu") {
       const { pkg } = optionalPackage[name]
+      onednn = prepareNativeLoad()
       yield* Effect.tryPromise({
         try: () => import(pkg),
         catch: (e) =>
           new BackendUnavailable({
             backend: name,
-            install: `npm install ${pkg}@${tf.version.tfjs}`,
+            install: installHint(name),
             reason: `${pkg} could not be loaded (${firstLine(e)})`
           })
       })
@@ -146,29 +155,46 @@ const activate = (name: BackendName, threads: number): Effect.Effect<number, Bac
         reason: `tfjs refused to initialise it (active backend: ${tf.getBackend()})`
       })
     }
-    return name === "wasm" ? wasmThreadsInUse() : 1 // what the backend reports, not what was asked for
+    const native = onednn === undefined ? undefined : { tensorflow: tensorflowVersion(), onednn }
+    return { threads: name === "wasm" ? wasmThreadsInUse() : 1, native } // what the backend reports, not what was asked for
   })
+
+/** TensorFlow's version as the loaded library reports it (TF_Version through tfjs-node's binding). */
+const tensorflowVersion = (): string => {
+  const binding = (tf.backend() as unknown as { binding?: { TF_Version?: unknown } }).binding
+  return typeof binding?.TF_Version === "string" ? binding.TF_Version : "unknown"
+}
 
 const installHint = (name: BackendName): string =>
   name === "node" || name === "node-gpu"
-    ? `npm install ${optionalPackage[name].pkg}@${tf.version.tfjs}`
-    : `npm ci (the ${name} backend ships with this package)`
+    ? `In a checkout of fsv-ts, build it with \`npm run setup:native${name === "node-gpu" ? " -- --gpu" : ""}\` (from TensorFlow's pip ` +
+      `wheel; needs Python 3 with pip and a C++ compiler). Elsewhere, \`npm install ${optionalPackage[name].pkg}@${tf.version.tfjs}\` ` +
+      `(it downloads libtensorflow for this platform).`
+    : `Run \`npm ci\`: the ${name} backend ships with this package.`
 
 const firstLine = (e: unknown): string => String(e instanceof Error ? e.message : e).split("\n")[0] ?? ""
 
 /** The active tensor backend and the versions that go into artifact keys. */
+/** TensorFlow under tfjs-node: its version and oneDNN's setting ("1" on, "0" off), both part of artifact keys. */
+export interface NativeRuntime {
+  readonly tensorflow: string
+  readonly onednn: "0" | "1"
+}
+
 export class Backend extends Context.Service<Backend, {
   readonly name: BackendName
   readonly tfjsVersion: string
   /** Threads the backend computes on (wasm: its pthread pool; others: 1 as far as we control). */
   readonly threads: number
+  /** For node and node-gpu: what TensorFlow ran with; undefined for the embedded backends. */
+  readonly native: NativeRuntime | undefined
 }>()("fsv/backend/Backend") {
   /**
    * Select and initialise `name` (wasm on `threads` threads, default 1); fails with
    * `BackendUnavailable` naming what to install.
    */
   static readonly layer = (name: BackendName, threads = 1): Layer.Layer<Backend, BackendUnavailable> =>
-    Layer.effect(Backend, Effect.map(activate(name, threads), (inUse) => ({ name, tfjsVersion: tf.version.tfjs, threads: inUse })))
+    Layer.effect(Backend, Effect.map(activate(name, threads), ({ threads: inUse, native }) => ({ name, tfjsVersion: tf.version.tfjs, threads: inUse, native })))
 
   /**
    * The backend from a `--backend` flag value or `FSV_BACKEND` (default wasm), on the threads

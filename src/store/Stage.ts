@@ -14,6 +14,7 @@ import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { Clock, Effect, Schema } from "effect"
 import { Backend } from "../backend/Backend.ts"
+import { oneDnnSetting } from "../backend/nativeCompat.ts"
 import { Progress, type ProgressShape } from "../progress/Progress.ts"
 import {
   type ArtifactRef,
@@ -125,7 +126,17 @@ export interface RuntimeVersion {
   readonly node: string
   readonly tfjs: string
   readonly backend: string
+  /** node and node-gpu only: oneDNN's setting, "1" on or "0" off (it changes gradient bits). */
+  readonly onednn?: "0" | "1"
 }
+
+/** The runtime part of a key for `backend` in this process. */
+export const runtimeVersion = (backend: string, tfjsVersion: string): RuntimeVersion => ({
+  node: process.versions.node,
+  tfjs: tfjsVersion,
+  backend,
+  ...(backend === "node" || backend === "node-gpu" ? { onednn: oneDnnSetting() } : {})
+})
 
 // ---------------------------------------------------------------------------------------
 // Keys
@@ -159,7 +170,7 @@ export const stageKey = (options: {
     config: options.encodedConfig,
     inputs: Object.fromEntries(options.inputs.map((i) => [i.name, { stage: i.stage, digest: i.digest }])),
     code: codeVersion(),
-    runtime: { node: process.versions.node, tfjs: options.tfjsVersion, backend: options.backend }
+    runtime: runtimeVersion(options.backend, options.tfjsVersion)
   })
 
 export const encodeConfig = <C, CI>(stage: Stage<C, CI, unknown, unknown>, config: C): Effect.Effect<unknown, ConfigInvalid> =>
@@ -221,7 +232,9 @@ export const runStage = <C, CI, E, R>(
         finishedAt: new Date(finished).toISOString(),
         seconds: (finished - started) / 1000,
         host: hostname(),
-        argv: process.argv.slice(2)
+        argv: process.argv.slice(2),
+        // What the run computed on (wall time depends on it; the bytes only through the key's runtime).
+        backend: { name: backend.name, threads: backend.threads, ...(backend.native ? { tensorflow: backend.native.tensorflow, onednn: backend.native.onednn } : {}) }
       }
     })
   })
