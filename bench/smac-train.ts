@@ -1,8 +1,9 @@
 /**
- * `npm run bench -- smac-train [--maps 3m,2s3z] [--algos vdn,qmix,qtran,fsv] [--seconds S] [--updates N] [--threads 1,2] [--split K]`
+ * `npm run bench -- smac-train [--backends wasm,node] [--maps 3m,2s3z] [--algos vdn,qmix,qtran,fsv] [--seconds S] [--updates N] [--threads 1,2] [--split K]`
  *
- * Sections 1 and the matMul rate run once per wasm thread count in `--threads` (default: 1 and
- * one per core), in one process, so the ratio comes from one run; section 2 uses the last.
+ * Sections 1 and the matMul rate run once per backend in `--backends` (default wasm; node needs
+ * `npm run setup:native`) and, for wasm, once per thread count in `--threads` (default: 1 and
+ * one per core), all in one process, so the ratios come from one run; section 2 uses the last.
  *
  * 1. Milliseconds per learner update on PyMARL2's comparison shape (2s3z: 5 agents, obs 80,
  *    state 120, 11 actions, batch of 32 episodes of 121 steps, GRU 64), median of N updates
@@ -20,8 +21,8 @@
 import { loadavg } from "node:os"
 import { Worker } from "node:worker_threads"
 import * as tf from "@tensorflow/tfjs"
-import { Effect, Layer } from "effect"
-import { Backend, defaultThreads } from "../src/backend/Backend.ts"
+import { Context, Effect, Layer } from "effect"
+import { Backend, type BackendName, defaultThreads } from "../src/backend/Backend.ts"
 import { wasmThreadsInUse } from "../src/backend/wasmThreads.ts"
 import { defaultSmacConfig } from "../pipelines/smac/stage.ts"
 import { makeEnv } from "../src/envs/smac/Env.ts"
@@ -72,9 +73,13 @@ export async function run(args: ReadonlyArray<string>): Promise<void> {
 
   const shape2s3z = smacShape(makeEnv(BUILTIN_MAPS["2s3z"]))
   const data = syntheticBatch(shape2s3z, 121, 32)
-  for (const threads of threadCounts) {
-    await Effect.runPromise(Effect.scoped(Layer.build(Backend.layer("wasm", threads))))
-    process.stdout.write(`wasm backend on ${wasmThreadsInUse()} thread(s)\n`)
+  const backends = (flag(args, "backends") ?? "wasm").split(",") as Array<BackendName>
+  const runs = backends.flatMap((backend) => (backend === "wasm" ? threadCounts : [1]).map((threads) => ({ backend, threads })))
+  for (const { backend, threads } of runs) {
+    const active = await Effect.runPromise(Effect.scoped(Effect.map(Layer.build(Backend.layer(backend, threads)), (ctx) => Context.get(ctx, Backend))))
+    process.stdout.write(backend === "wasm"
+      ? `wasm backend on ${wasmThreadsInUse()} thread(s)\n`
+      : `${backend} backend (TensorFlow ${active.native?.tensorflow ?? "?"}, oneDNN ${active.native?.onednn === "0" ? "off" : "on"}, its own thread pool)\n`)
     // The floor: how fast this backend multiplies matrices of the agent network's shape, and
     // how many multiply-adds the GRU agent alone costs per update (forward and backward of the
     // network, forward of the target network).
@@ -88,7 +93,7 @@ export async function run(args: ReadonlyArray<string>): Promise<void> {
       const times: Array<number> = []
       for (let k = 0; k < 12; k++) {
         const t0 = performance.now()
-        tf.tidy(() => void tf.matMul(a, b)) // wasm runs the kernel synchronously; reading the result back would time a copy too
+        tf.tidy(() => void tf.matMul(a, b)) // wasm and TensorFlow run the kernel synchronously; reading the result back would time a copy too
         if (k >= 2) times.push(performance.now() - t0)
       }
       tf.dispose([a, b])
