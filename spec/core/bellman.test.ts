@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest"
 import {
   expectedSoftTarget,
   individualValueTarget,
+  lambdaReturns,
   sampledSoftTarget,
   softBellmanResidual,
   softBellmanTarget,
@@ -48,6 +49,57 @@ const bandit: CooperativeMdp = {
   reward: [[1, 0]],
   transition: [[[1], [1]]]
 }
+
+describe("λ-returns over padded episodes (pymarl2's TD(λ) targets)", () => {
+  // Two episodes, time-major (index t · B + b): episode 0 ends for real at step 3 (length 4),
+  // episode 1 at step 1 (length 2, then two padded steps whose values must not matter).
+  const T = 4
+  const B = 2
+  const reward = [1, 0.5, -2, 0, 0.25, 99, 3, 99]
+  const terminated = [0, 0, 0, 1, 0, 0, 1, 0]
+  const mask = [1, 1, 1, 1, 1, 0, 1, 0]
+  const next = [2, -1, 4, 7, 1.5, 123, -3, 456] // value of the state after each step
+  const gamma = 0.9
+  const at = (t: number, b: number) => t * B + b
+  const length = [4, 2]
+
+  /** The n-step return from t of episode b: Σ_k γ^k r_{t+k} + γ^n (1 − d) next, bootstrapped after n steps. */
+  const nStep = (t: number, b: number, n: number): number => {
+    let g = 0
+    for (let k = 0; k < n; k++) g += gamma ** k * reward[at(t + k, b)]!
+    const last = at(t + n - 1, b)
+    return g + gamma ** n * (1 - terminated[last]!) * next[last]!
+  }
+  /** The forward view: G^λ_t = (1 − λ) Σ_{n=1}^{L−t−1} λ^{n−1} G^(n)_t + λ^{L−t−1} G^(L−t)_t (Sutton & Barto, Eq. 12.3). */
+  const forwardView = (t: number, b: number, lambda: number): number => {
+    const rest = length[b]! - t
+    let g = 0
+    for (let n = 1; n < rest; n++) g += (1 - lambda) * lambda ** (n - 1) * nStep(t, b, n)
+    return g + lambda ** (rest - 1) * nStep(t, b, rest)
+  }
+
+  it("equals the forward view (a weighted sum of n-step returns) on every real step, for λ in [0, 1]", () => {
+    for (const lambda of [0, 0.3, 0.6, 0.8, 1]) {
+      const got = lambdaReturns({ T, B, reward, terminated, mask, next, gamma, lambda })
+      for (let b = 0; b < B; b++) {
+        for (let t = 0; t < length[b]!; t++) expect(got[at(t, b)], `λ ${lambda}, t ${t}, episode ${b}`).toBeCloseTo(forwardView(t, b, lambda), 12)
+      }
+    }
+  })
+
+  it("λ = 0 is the one-step target r + γ(1 − d) next; λ = 1 the discounted return of the episode", () => {
+    const zero = lambdaReturns({ T, B, reward, terminated, mask, next, gamma, lambda: 0 })
+    const one = lambdaReturns({ T, B, reward, terminated, mask, next, gamma, lambda: 1 })
+    for (let b = 0; b < B; b++) {
+      for (let t = 0; t < length[b]!; t++) {
+        expect(zero[at(t, b)]).toBeCloseTo(reward[at(t, b)]! + gamma * (1 - terminated[at(t, b)]!) * next[at(t, b)]!, 12)
+        let mc = 0
+        for (let k = t; k < length[b]!; k++) mc += gamma ** (k - t) * reward[at(k, b)]!
+        expect(one[at(t, b)]).toBeCloseTo(mc, 12)
+      }
+    }
+  })
+})
 
 describe("tabular soft dynamic programming", () => {
   it("soft Q-iteration reaches the closed-form fixed point of a one-state loop", () => {

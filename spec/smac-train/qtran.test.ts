@@ -8,7 +8,7 @@
  */
 import * as tf from "@tensorflow/tfjs"
 import { describe, expect, it } from "vitest"
-import { softBellmanTarget } from "../../src/core/bellman.ts"
+import { softBellmanTarget, lambdaReturns } from "../../src/core/bellman.ts"
 import { makeEnv } from "../../src/envs/smac/Env.ts"
 import { BUILTIN_MAPS } from "../../src/envs/smac/MapSpec.ts"
 import { withFastMatMulGradient } from "../../src/nn/fastMatMulGrad.ts"
@@ -169,6 +169,32 @@ describe("QTRAN on episodes", () => {
     for (const k of real) expect(gotY[k]!).toBeCloseTo(want.y[k]!, 4)
     want.terms.forEach((w, j) => expect(gotTerms[j]!).toBeCloseTo(w, 4))
     expect(gotLoss).toBeCloseTo(want.terms[0]! + config.lambdaOpt * want.terms[1]! + config.lambdaNopt * want.terms[2]!, 4)
+  })
+
+  it("with tdLambda 0.6, the targets are the λ-returns (pymarl2's TD(λ)) of the reference Q̄_jt(τ̄_{t+1}, ū_{t+1})", () => {
+    const { params, target, data } = learnerAndBatch(5)
+    const learner = makeRecurrentQtran(shape, { ...config, tdLambda: 0.6 })
+    const { T, B } = data
+    const cur = plainAgent(learner, params, data)
+    const bar = plainAgent(learner, target, data)
+    const tn = learner.layout.unpack(target, 1, 0)
+    const avail = (t: number, b: number, i: number) => data.avail.subarray(((t * B + b) * N + i) * A, ((t * B + b) * N + i + 1) * A)
+    const state = (t: number, b: number) => data.state.subarray((t * B + b) * SD, (t * B + b + 1) * SD)
+    const next = new Float64Array(T * B)
+    const real = Array.from({ length: T * B }, (_, k) => k).filter((k) => data.mask[k] === 1)
+    for (const k of real) {
+      const t = Math.floor(k / B)
+      const b = k % B
+      const uNext = Array.from({ length: N }, (_, i) => argmaxAvail(cur[t + 1]!.q[b]![i]!, avail(t + 1, b, i)))
+      next[k] = qJtRef(tn, state(t + 1, b), bar[t + 1]!.h[b]!, uNext)
+    }
+    const want = lambdaReturns({ T, B, reward: data.reward, terminated: data.terminated, mask: data.mask, next, gamma: config.gamma, lambda: 0.6 })
+    const got = tf.tidy(() => {
+      const named = (p: Float32Array) => learner.layout.named(learner.layout.tensors(p, 1))
+      return learner.targets(named(params), named(target), batchTensors(shape, data), { alpha: 1, gumbel: undefined }).dataSync()
+    })
+    expect(real.length).toBeGreaterThan(20)
+    for (const k of real) expect(got[k]!, `step ${k}`).toBeCloseTo(want[k]!, 4)
   })
 
   it("L_td trains Q_jt, the encoder and the agents; L_opt and L_nopt train V_jt and the agents, not Q_jt (Q̂_jt is stopped)", () => {

@@ -19,13 +19,13 @@ const shape = smacShape(makeEnv(map))
 const small = { agentHidden: 8, batchSize: 4, bufferSize: 6, targetUpdateEpisodes: 8 }
 const settings = { ...defaultSmacRunSettings(900), envs: 4, updatesPerRun: 3, testInterval: 300, testEpisodes: 4, epsilonAnnealSteps: 600 }
 const learners = {
-  qmix: () => makeRecurrentQmix(shape, { ...defaultRecurrentQmixConfig, ...small, mixingEmbed: 4, hypernetEmbed: 8 }),
-  fsv: () => makeRecurrentFsv(shape, { ...defaultRecurrentFsvConfig, ...small, alphaAnnealSteps: 600, lambdaHidden: 8, lambdaEmbed: 4, heads: 2, keyDim: 4 }),
-  qtran: () => makeRecurrentQtran(shape, { ...defaultRecurrentQtranConfig, ...small, mixingEmbed: 8 })
+  qmix: (tdLambda: number) => makeRecurrentQmix(shape, { ...defaultRecurrentQmixConfig, ...small, mixingEmbed: 4, hypernetEmbed: 8, tdLambda }),
+  fsv: (tdLambda: number) => makeRecurrentFsv(shape, { ...defaultRecurrentFsvConfig, ...small, alphaAnnealSteps: 600, lambdaHidden: 8, lambdaEmbed: 4, heads: 2, keyDim: 4, tdLambda }),
+  qtran: (tdLambda: number) => makeRecurrentQtran(shape, { ...defaultRecurrentQtranConfig, ...small, mixingEmbed: 8, tdLambda })
 }
 
-describe.each(["qmix", "fsv", "qtran"] as const)("%s training run", (algo) => {
-  const options = (): SmacTrainOptions => ({ map, learner: learners[algo](), settings, rootSeed: 5, seed: 1 })
+describe.each([["qmix", 0], ["fsv", 0], ["qtran", 0], ["qmix", 0.6], ["fsv", 0.8]] as const)("%s training run (tdLambda %s)", (algo, tdLambda) => {
+  const options = (): SmacTrainOptions => ({ map, learner: learners[algo](tdLambda), settings, rootSeed: 5, seed: 1 })
 
   it("resumed from a checkpoint ends with the same bytes as an uninterrupted run", () => {
     const whole = createSmacTrainer(options())

@@ -1,12 +1,13 @@
 /**
- * Per-step TD targets of the recurrent learners against the float64 core: agent Q values from
- * the plain-loop GRU, mixers and targets from `src/core` (qmixMix, softBellmanTarget,
- * maskedSoftValue, maskedEnergyPolicy, qTotFactored, sampledSoftTarget). Target network ≠
- * network, so mixing them up fails.
+ * TD targets of the recurrent learners against the float64 core: agent Q values from the
+ * plain-loop GRU, mixers and targets from `src/core` (qmixMix, softBellmanTarget,
+ * maskedSoftValue, maskedEnergyPolicy, qTotFactored, sampledSoftTarget), and with tdLambda > 0
+ * the λ-returns (`lambdaReturns`, itself held to the forward view in spec/core/bellman.test.ts)
+ * of those reference bootstrap values. Target network ≠ network, so mixing them up fails.
  */
 import * as tf from "@tensorflow/tfjs"
 import { describe, expect, it } from "vitest"
-import { softBellmanTarget, sampledSoftTarget } from "../../src/core/bellman.ts"
+import { lambdaReturns, softBellmanTarget, sampledSoftTarget } from "../../src/core/bellman.ts"
 import { qTotFactored } from "../../src/core/factorization.ts"
 import { qmixMix } from "../../src/core/mixers.ts"
 import { maskedEnergyPolicy, maskedSoftValue } from "../../src/core/softValue.ts"
@@ -17,6 +18,7 @@ import { GruAgentCpu } from "../../src/nn/gruAgentCpu.ts"
 import { agentShape, batchTensors, type RecurrentLearner, inputDim, type EpisodeBatchData } from "../../src/learners/recurrent.ts"
 import { defaultRecurrentFsvConfig, makeRecurrentFsv } from "../../src/learners/fsv/recurrent.ts"
 import { defaultRecurrentQmixConfig, makeRecurrentQmix } from "../../src/learners/qmix/recurrent.ts"
+import { defaultRecurrentVdnConfig, makeRecurrentVdn } from "../../src/learners/vdn/recurrent.ts"
 import { stream, streamState } from "../../src/rng/Rng.ts"
 import { assembleBatch } from "../../pipelines/smac/EpisodeBuffer.ts"
 import { EpisodeRunner, smacShape } from "../../pipelines/smac/EpisodeRunner.ts"
@@ -71,9 +73,20 @@ const argmaxAvail = (q: ReadonlyArray<number>, avail: ReadonlyArray<number>): nu
   return best
 }
 
-describe("per-step TD targets against the float64 core", () => {
-  it("QMIX: y = r + γ(1 − d) Q̄_tot(s', ū'), ū' = argmax of the current network (double Q)", () => {
-    const config = { ...defaultRecurrentQmixConfig, agentHidden: HID, mixingEmbed: 4, hypernetEmbed: 6 }
+/** Over real steps: the learner's targets against the one-step ones (λ = 0) or the λ-returns of the reference bootstrap values. */
+const checkTargets = (data: EpisodeBatchData, got: ArrayLike<number>, oneStep: Map<number, number>, next: Float64Array, gamma: number, tdLambda: number, digits: number): number => {
+  const returns = lambdaReturns({ T: data.T, B: data.B, reward: data.reward, terminated: data.terminated, mask: data.mask, next, gamma, lambda: tdLambda })
+  let checked = 0
+  for (const [k, y] of oneStep) {
+    expect(got[k]!, `step ${k}`).toBeCloseTo(tdLambda === 0 ? y : returns[k]!, digits)
+    checked++
+  }
+  return checked
+}
+
+describe.each([0, 0.6])("TD targets (tdLambda %s) against the float64 core", (tdLambda) => {
+  it("QMIX: y = r + γ(1 − d) Q̄_tot(s', ū'), ū' = argmax of the current network (double Q); λ-returns of it", () => {
+    const config = { ...defaultRecurrentQmixConfig, agentHidden: HID, mixingEmbed: 4, hypernetEmbed: 6, tdLambda }
     const learner = makeRecurrentQmix(shape, config)
     const params = learner.layout.init(stream(2, ["spec", "params"]))
     const target = learner.layout.init(stream(2, ["spec", "target"]))
@@ -85,7 +98,8 @@ describe("per-step TD targets against the float64 core", () => {
     const q = plainQ(learner, params, data)
     const qBar = plainQ(learner, target, data)
     const tn = learner.layout.unpack(target, 1, 0)
-    let checked = 0
+    const oneStep = new Map<number, number>()
+    const next = new Float64Array(data.T * data.B)
     for (let b = 0; b < data.B; b++) {
       for (let t = 0; t < data.T; t++) {
         if (data.mask[t * data.B + b] === 0) continue
@@ -100,16 +114,40 @@ describe("per-step TD targets against the float64 core", () => {
           w2: layer(tn, "mixer.hyperW2.1", layer(tn, "mixer.hyperW2.0", s, true), false),
           b2: layer(tn, "mixer.hyperB2.1", layer(tn, "mixer.hyperB2.0", s, true), false)[0]!
         })
-        const y = softBellmanTarget({ reward: data.reward[t * data.B + b]!, gamma: config.gamma, done: data.terminated[t * data.B + b]!, nextVTot: nextQTot })
-        expect(got[t * data.B + b]!).toBeCloseTo(y, 4)
-        checked++
+        next[t * data.B + b] = nextQTot
+        oneStep.set(t * data.B + b, softBellmanTarget({ reward: data.reward[t * data.B + b]!, gamma: config.gamma, done: data.terminated[t * data.B + b]!, nextVTot: nextQTot }))
       }
     }
-    expect(checked).toBeGreaterThan(20)
+    expect(checkTargets(data, got, oneStep, next, config.gamma, tdLambda, 4)).toBeGreaterThan(20)
   })
 
-  it("FSV: y = r + γ(1 − d)(Q̄_tot(s', u') − α log π_tot(u')), u' ~ π by the given Gumbel noise (Eq. 16)", () => {
-    const config = { ...defaultRecurrentFsvConfig, agentHidden: HID, lambdaHidden: 6, lambdaEmbed: 5, heads: 2, keyDim: 3 }
+  it("VDN: y = r + γ(1 − d) Σ_i Q̄_i(τ_{t+1}, ū_i), ū = argmax of the current network (double Q); λ-returns of it", () => {
+    const config = { ...defaultRecurrentVdnConfig, agentHidden: HID, tdLambda }
+    const learner = makeRecurrentVdn(shape, config)
+    const params = learner.layout.init(stream(6, ["spec", "params"]))
+    const target = learner.layout.init(stream(6, ["spec", "target"]))
+    const data = batchData(learner, params)
+    const got = tf.tidy(() => {
+      const named = (p: Float32Array) => learner.layout.named(learner.layout.tensors(p, 1))
+      return learner.targets(named(params), named(target), batchTensors(shape, data), { alpha: 1, gumbel: undefined }).dataSync()
+    })
+    const q = plainQ(learner, params, data)
+    const qBar = plainQ(learner, target, data)
+    const oneStep = new Map<number, number>()
+    const next = new Float64Array(data.T * data.B)
+    for (let b = 0; b < data.B; b++) {
+      for (let t = 0; t < data.T; t++) {
+        const k = t * data.B + b
+        if (data.mask[k] === 0) continue
+        next[k] = Array.from({ length: N }, (_, i) => qBar[t + 1]![b]![i]![argmaxAvail(q[t + 1]![b]![i]!, availOf(data, t + 1, b, i))]!).reduce((x, y) => x + y, 0)
+        oneStep.set(k, softBellmanTarget({ reward: data.reward[k]!, gamma: config.gamma, done: data.terminated[k]!, nextVTot: next[k]! }))
+      }
+    }
+    expect(checkTargets(data, got, oneStep, next, config.gamma, tdLambda, 4)).toBeGreaterThan(20)
+  })
+
+  it("FSV: y = r + γ(1 − d)(Q̄_tot(s', u') − α log π_tot(u')), u' ~ π by the given Gumbel noise (Eq. 16); λ-returns of it", () => {
+    const config = { ...defaultRecurrentFsvConfig, agentHidden: HID, lambdaHidden: 6, lambdaEmbed: 5, heads: 2, keyDim: 3, tdLambda }
     const learner = makeRecurrentFsv(shape, config)
     const params = learner.layout.init(stream(3, ["spec", "params"]))
     const target = learner.layout.init(stream(3, ["spec", "target"]))
@@ -138,7 +176,8 @@ describe("per-step TD targets against the float64 core", () => {
       }).dataSync()
       return [y, lam]
     })
-    let checked = 0
+    const oneStep = new Map<number, number>()
+    const next = new Float64Array(data.T * data.B)
     for (let b = 0; b < data.B; b++) {
       for (let t = 0; t < data.T; t++) {
         if (data.mask[t * data.B + b] === 0) continue
@@ -154,13 +193,12 @@ describe("per-step TD targets against the float64 core", () => {
           v: vBar,
           vTot
         })
-        const y = sampledSoftTarget({
+        next[t * data.B + b] = nextQTot - alpha * logPi // the entropy term inside the λ-return
+        oneStep.set(t * data.B + b, sampledSoftTarget({
           reward: data.reward[t * data.B + b]!, gamma: config.gamma, done: data.terminated[t * data.B + b]!, nextQTot, nextLogPiTot: logPi, alpha
-        })
-        expect(got[t * data.B + b]!).toBeCloseTo(y, 3)
-        checked++
+        }))
       }
     }
-    expect(checked).toBeGreaterThan(20)
+    expect(checkTargets(data, got, oneStep, next, config.gamma, tdLambda, 3)).toBeGreaterThan(20)
   })
 })

@@ -97,6 +97,52 @@ export const individualValueTarget = (
 }
 
 // ---------------------------------------------------------------------------
+// λ-returns over padded episodes
+
+export interface LambdaReturnInputs {
+  /** Steps T and episodes B; every array is time-major, index t · B + b. */
+  readonly T: number
+  readonly B: number
+  /** r_t: [T · B]. */
+  readonly reward: ArrayLike<number>
+  /** 1 at a step that ended its episode for real: [T · B]. */
+  readonly terminated: ArrayLike<number>
+  /** 1 on real steps, 0 on padding: [T · B]. */
+  readonly mask: ArrayLike<number>
+  /**
+   * The bootstrap value of the state after step t, Q̄(τ_{t+1}, ·) (for FSV the soft
+   * Q̄_tot(τ_{t+1}, u') − α log π_tot(u')): [T · B].
+   */
+  readonly next: ArrayLike<number>
+  readonly gamma: number
+  /** λ ∈ [0, 1]: 0 is the one-step target, 1 the Monte Carlo return (bootstrapped at T). */
+  readonly lambda: number
+}
+
+/**
+ * The λ-return of every step, pymarl2's `build_td_lambda_targets` in time-major form:
+ *
+ *   G_T = next_{T−1} · (1 − Σ_t terminated_t)
+ *   G_t = λ γ G_{t+1} + mask_t (r_t + (1 − λ) γ (1 − terminated_t) next_t),  t = T − 1 … 0
+ *
+ * On padding (mask 0) the return carries G_{t+1} back; the loss masks those steps. In float64.
+ */
+export const lambdaReturns = ({ T, B, reward, terminated, mask, next, gamma, lambda }: LambdaReturnInputs): Float64Array => {
+  const out = new Float64Array(T * B)
+  for (let b = 0; b < B; b++) {
+    let ended = 0
+    for (let t = 0; t < T; t++) ended += terminated[t * B + b]!
+    let g = next[(T - 1) * B + b]! * (1 - ended)
+    for (let t = T - 1; t >= 0; t--) {
+      const k = t * B + b
+      g = lambda * gamma * g + mask[k]! * (reward[k]! + (1 - lambda) * gamma * (1 - terminated[k]!) * next[k]!)
+      out[k] = g
+    }
+  }
+  return out
+}
+
+// ---------------------------------------------------------------------------
 // Tabular soft dynamic programming
 
 /** A tabular joint action value Q_tot[s][j] with its soft values V_tot[s]. */

@@ -16,6 +16,7 @@ import { Schema } from "effect"
 import { gruAgentSpecs, gruAgentUnroll, type GruAgentShape } from "../nn/gru.ts"
 import type { ParamLayout, ParamSpec } from "../nn/params.ts"
 import { UNAVAILABLE } from "../nn/softValue.ts"
+import { lambdaReturns } from "../core/bellman.ts"
 import { chosenQ } from "../nn/chosenQ.ts"
 import { withoutTape } from "../nn/stopGradient.ts"
 import { defaultTraining, type Learner, TrainingFields, type TrainingSettings } from "./Learner.ts"
@@ -62,18 +63,26 @@ export const RecurrentTrainingFields = {
   /** Discount γ (PyMARL gamma). */
   gamma: Schema.Number,
   /** Episodes between copies of the network into the target network (PyMARL target_update_interval). */
-  targetUpdateEpisodes: Schema.Int
+  targetUpdateEpisodes: Schema.Int,
+  /**
+   * λ of the TD(λ) targets over each episode (pymarl2 td_lambda; `lambdaReturns` in
+   * src/core/bellman.ts). 0, the default, is PyMARL's one-step target; pymarl2 uses 0.6 for
+   * QMIX.
+   */
+  tdLambda: Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 }))
 }
 
 export const defaultRecurrentTraining = {
   ...defaultTraining,
   gamma: 0.99,
-  targetUpdateEpisodes: 200
+  targetUpdateEpisodes: 200,
+  tdLambda: 0
 } as const
 
 export interface RecurrentTraining extends TrainingSettings {
   readonly gamma: number
   readonly targetUpdateEpisodes: number
+  readonly tdLambda: number
 }
 
 /** How a learner acts while training (testing is always greedy). */
@@ -193,9 +202,26 @@ export const next = (x: tf.Tensor, T: number): tf.Tensor => tf.slice(x, 1, T)
 export const greedyOneHot = (q: tf.Tensor, unavailable: tf.Tensor): tf.Tensor =>
   tf.oneHot(tf.argMax(tf.add(q, unavailable), 3), q.shape[3]!) // [T, B, N, A]
 
-/** y = r + γ (1 − terminated) · next: all [T, B]. */
-export const tdTarget = (batch: SeqBatch, gamma: number, nextValue: tf.Tensor): tf.Tensor =>
-  tf.add(batch.reward, tf.mul(tf.mul(tf.sub(1, batch.terminated), gamma), nextValue)) // [T, B]
+/**
+ * The TD targets from the bootstrap values `nextValue` (of the state after each step), all [T, B]:
+ * y = r + γ (1 − terminated) · next for λ = 0, else the λ-return over each episode
+ * (`lambdaReturns`, computed in float64 on the CPU from the values read back; no gradient).
+ */
+export const tdTarget = (batch: SeqBatch, gamma: number, nextValue: tf.Tensor, lambda: number): tf.Tensor => {
+  if (lambda === 0) return tf.add(batch.reward, tf.mul(tf.mul(tf.sub(1, batch.terminated), gamma), nextValue)) // [T, B]
+  const { T, B } = batch
+  const returns = lambdaReturns({
+    T,
+    B,
+    reward: batch.reward.dataSync(),
+    terminated: batch.terminated.dataSync(),
+    mask: batch.mask.dataSync(),
+    next: nextValue.dataSync(),
+    gamma,
+    lambda
+  })
+  return tf.tensor2d(Float32Array.from(returns), [T, B]) // G_t^λ: [T, B]
+}
 
 /** Σ mask (x − y)² / Σ mask: the masked mean squared TD error. */
 export const maskedMse = (x: tf.Tensor, y: tf.Tensor, mask: tf.Tensor): tf.Scalar =>
@@ -229,7 +255,7 @@ export const makeDoubleQLearner = (
       const qTarget = agentQs(target, batch, shape, H).q // Q̄_i: [T+1, B, N, A]
       const greedy = greedyOneHot(next(q, T), next(batch.unavailable, T)) // ū_{t+1}: [T, B, N, A]
       const nextChosen = chosenQ(next(qTarget, T), greedy) // Q̄_i(τ_{t+1}, ū_{t+1}): [T, B, N]
-      return tdTarget(batch, config.gamma, mix(target, nextChosen, batch.nextState, batch)) // [T, B]
+      return tdTarget(batch, config.gamma, mix(target, nextChosen, batch.nextState, batch), config.tdLambda) // [T, B]
     })
     const qTot = mix(params, chosenQ(current(q, T), batch.actions), batch.state, batch) // Q_tot(τ_t, u_t): [T, B]
     return { qTot, y }

@@ -118,7 +118,7 @@ export const makeRecurrentFsv = (shape: EpisodeShape, config: RecurrentFsvConfig
       const qTargetNext = next(agentQs(target, batch, shape, H).q, T) // Q̄_i(τ_{t+1}): [T, B, N, A]
       const vTargetNext = softValues(qTargetNext, a, unavailableNext) // V̄_i: [T, B, N]
       const qTotNext = qTotOf(target, batch.nextState, chosenQ(qTargetNext, sampled), vTargetNext, sampled, batch) // Q̄_tot(τ_{t+1}, u'): [T, B]
-      return tdTarget(batch, config.gamma, tf.sub(qTotNext, tf.mul(a, logPi))) // Eq. 16: [T, B]
+      return tdTarget(batch, config.gamma, tf.sub(qTotNext, tf.mul(a, logPi)), config.tdLambda) // Eq. 16 (inside the λ-return if tdLambda > 0): [T, B]
     })
     return { qTot, y }
   }

@@ -95,7 +95,7 @@ export const makeRecurrentQtran = (shape: EpisodeShape, config: RecurrentQtranCo
 
     const y = withoutTape(() => {
       const hTarget = agentQs(target, batch, shape, H).hidden // h̄_i: [T+1, B, N, H]
-      return tdTarget(batch, config.gamma, jointQ(target, batch.nextState, next(hTarget, T), next(greedy, T), batch)) // y_t: [T, B]
+      return tdTarget(batch, config.gamma, jointQ(target, batch.nextState, next(hTarget, T), next(greedy, T), batch), config.tdLambda) // y_t: [T, B]
     })
 
     const qNow = current(agent.q, T) // [T, B, N, A]
