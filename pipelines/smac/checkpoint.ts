@@ -46,6 +46,7 @@ export const encodeCheckpoint = (s: TrainerState): string =>
     version: 1,
     params: b64(s.params),
     squareAvg: b64(s.squareAvg),
+    ...(s.firstMoment ? { firstMoment: b64(s.firstMoment) } : {}), // Adam only: RMSProp checkpoints keep their bytes
     target: b64(s.target),
     act: s.act,
     replay: s.replay,
@@ -67,6 +68,7 @@ export const decodeCheckpoint = (text: string): TrainerState => {
   return {
     params: f32(j.params),
     squareAvg: f32(j.squareAvg),
+    firstMoment: typeof j.firstMoment === "string" ? f32(j.firstMoment) : undefined,
     target: f32(j.target),
     act: j.act,
     replay: j.replay,

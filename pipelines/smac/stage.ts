@@ -14,7 +14,7 @@
 import { Context, Effect, Option, Schema } from "effect"
 import { BUILTIN_MAP_NAMES, BUILTIN_MAPS, type BuiltinMapName } from "../../src/envs/smac/MapSpec.ts"
 import { makeEnv } from "../../src/envs/smac/Env.ts"
-import { RECURRENT_ALGOS, type RecurrentAlgo } from "../../src/learners/recurrent.ts"
+import { RECURRENT_ALGOS, type RecurrentAlgo, type RecurrentTraining } from "../../src/learners/recurrent.ts"
 import { buildSmacLearner, SmacLearnerConfigs, defaultSmacLearnerConfigs } from "./learners.ts"
 import { Checkpoints } from "./checkpoint.ts"
 import { smacShape } from "./EpisodeRunner.ts"
@@ -146,12 +146,20 @@ const paperSays = (map: string, algo: RecurrentAlgo): string =>
 const mean = (xs: ReadonlyArray<number>): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)
 const fmt = (x: number): string => x.toFixed(2)
 
+/** A learner's optimizer, learning rate, batch and target, in words. */
+const recipe = (t: RecurrentTraining): string =>
+  `${t.optimizer === "adam" ? "Adam" : "RMSProp"} lr ${t.lr}, batch ${t.batchSize} episodes, buffer ${t.bufferSize}, ` +
+  `${t.tdLambda === 0 ? "one-step targets" : `TD(λ ${t.tdLambda})`}, target copy every ${t.targetUpdateEpisodes} episodes`
+
 export const renderReport = (config: SmacConfig, runs: ReadonlyArray<SmacRun>): string => {
   const lines = [
     "# SMAC-lite: test win rate (Section 5.3)",
     "",
     `Budget ${config.run.steps} environment steps per run; ${config.run.testEpisodes} greedy test episodes every ${config.run.testInterval} steps; ` +
-      `seeds ${config.seeds.join(", ")}; ${config.run.envs} environments side by side, ${config.run.updatesPerRun} update(s) of ${config.learners.qmix.batchSize} episodes per ${config.run.envs} episodes.`,
+      `seeds ${config.seeds.join(", ")}; ${config.run.envs} environments side by side, ${config.run.updatesPerRun} update(s) per ${config.run.envs} episodes; ` +
+      `ε from ${config.run.epsilonStart} to ${config.run.epsilonFinish} over ${config.run.epsilonAnnealSteps} steps.`,
+    "",
+    `Training: ${config.algos.map((a) => `${a} ${recipe(config.learners[a])}`).join("; ")}.`,
     "",
     "| map | learner | final win rate (mean over seeds) | best win rate | first t with win ≥ 0.9 | final test return | best test return | paper, Figure 4 (2M steps, 5 runs) |",
     "|---|---|---:|---:|---:|---:|---:|---|"

@@ -23,6 +23,7 @@ import type { MapSpec } from "../../src/envs/smac/MapSpec.ts"
 import { GruAgentCpu } from "../../src/nn/gruAgentCpu.ts"
 import { withFastMatMulGradient } from "../../src/nn/fastMatMulGrad.ts"
 import { rmspropStep } from "../../src/nn/rmsprop.ts"
+import { adamStepArrays, defaultAdam } from "../../src/nn/adam.ts"
 import { tidyArray } from "../../src/nn/tidyArray.ts"
 import { agentShape, batchTensors, RECURRENT_ALGOS, type RecurrentLearner, type EpisodeShape, type EpisodeBatchData } from "../../src/learners/recurrent.ts"
 import { type RngState, Stream, streamState } from "../../src/rng/Rng.ts"
@@ -73,7 +74,10 @@ export interface SmacTrainOptions {
 /** Everything a run's future depends on besides its options (what a checkpoint holds). */
 export interface TrainerState {
   readonly params: Float32Array
+  /** RMSProp's squared-gradient average, or Adam's second moment v. */
   readonly squareAvg: Float32Array
+  /** Adam's first moment m (optimizer "adam" only; absent for RMSProp). */
+  readonly firstMoment?: Float32Array | undefined
   readonly target: Float32Array
   readonly act: RngState
   readonly replay: RngState
@@ -121,8 +125,9 @@ export const gumbelNoise = (rng: Stream, n: number): Float32Array => {
 
 /**
  * One gradient step on a batch: L's gradient with respect to `params` [P] by tf.grads (the
- * target network's tensors held fixed), then RMSProp in float64, in place on `params` and
- * `squareAvg`. `gumbel` [T·B·N·A] for learners that sample next actions.
+ * target network's tensors held fixed), then the learner's optimizer in float64, in place on
+ * `params` and `squareAvg` (RMSProp's average, Adam's v) and, for Adam, `adam.firstMoment` at
+ * step `adam.step` (1 for the first update). `gumbel` [T·B·N·A] for learners that sample next actions.
  */
 export const learnerUpdate = (
   learner: RecurrentLearner,
@@ -132,7 +137,8 @@ export const learnerUpdate = (
   targetTensors: ReadonlyArray<tf.Tensor>,
   data: EpisodeBatchData,
   alpha: number,
-  gumbel: Float32Array | undefined
+  gumbel: Float32Array | undefined,
+  adam?: { readonly firstMoment: Float32Array; readonly step: number }
 ): void => {
   const { layout } = learner
   const targetNamed = layout.named([...targetTensors])
@@ -143,7 +149,13 @@ export const learnerUpdate = (
     const grads = tf.grads(loss)(layout.tensors(params, 1))
     return tf.concat(grads.map((g) => tf.reshape(g, [-1]))).dataSync() as Float32Array // layout order: [P]
   }))
-  rmspropStep(layout, 1, params, squareAvg, grad, rmspropSettings(learner.training))
+  const training = learner.training
+  if (training.optimizer === "rmsprop") {
+    rmspropStep(layout, 1, params, squareAvg, grad, rmspropSettings(training))
+    return
+  }
+  if (adam === undefined) throw new Error(`${learner.algo}: optimizer "adam" needs its first moment and step (learnerUpdate's adam argument)`)
+  adamStepArrays(layout, 1, params, adam.firstMoment, squareAvg, grad, adam.step, { ...defaultAdam, lr: training.lr, gradNormClip: training.gradNormClip })
 }
 
 /** Build a run, fresh or from `resume`. The caller must `dispose()`. */
@@ -165,6 +177,7 @@ export const createSmacTrainer = (options: SmacTrainOptions, resume?: TrainerSta
   // update uploads them, takes gradients with tf.grads and steps RMSProp in float64.
   const params = resume?.params.slice() ?? layout.init(new Stream(streamState(rootSeed, labels.own("init")))) // [P]
   const squareAvg = resume?.squareAvg.slice() ?? new Float32Array(P) // [P]
+  const firstMoment = learner.training.optimizer === "adam" ? resume?.firstMoment?.slice() ?? new Float32Array(P) : undefined // [P], Adam only
   const target = resume?.target.slice() ?? params.slice() // [P]
   let targetTensors = layout.tensors(target, 1) // the target network, uploaded when it changes
   const act = new Stream(resume?.act ?? streamState(rootSeed, labels.own("act")))
@@ -200,7 +213,7 @@ export const createSmacTrainer = (options: SmacTrainOptions, resume?: TrainerSta
     const data = assembleBatch(shape, buffer.sample(replay, B))
     const gumbel = learner.samplesNextActions ? gumbelNoise(learn, data.T * data.B * N * A) : undefined
     const alpha = alphaAt(tEnv)
-    learnerUpdate(learner, shape, params, squareAvg, targetTensors, data, alpha, gumbel)
+    learnerUpdate(learner, shape, params, squareAvg, targetTensors, data, alpha, gumbel, firstMoment && { firstMoment, step: updates + 1 })
     updates++
     actor = undefined
     updateMillis += performance.now() - started
@@ -267,6 +280,7 @@ export const createSmacTrainer = (options: SmacTrainOptions, resume?: TrainerSta
       return {
         params: params.slice(),
         squareAvg: squareAvg.slice(),
+        ...(firstMoment ? { firstMoment: firstMoment.slice() } : {}),
         target: target.slice(),
         act: act.state(),
         replay: replay.state(),

@@ -1,11 +1,13 @@
 /**
  * `fsv reproduce smac [--maps 3m,2s3z] [--algos qmix,fsv] [--seeds 0,1] [--budget N|paper]
- * [--config FILE] [--backend wasm] [--threads N] [--store DIR] [--resume] [--checkpoint-every N]`: train
+ * [--preset pymarl|pymarl2|fsv-authors] [--config FILE] [--backend wasm] [--threads N] [--store DIR] [--resume]
+ * [--checkpoint-every N]`: train
  * every learner on every map and seed, store result.json, metrics.jsonl, report.md and one
  * win-rate figure per map, print the report.
  *
- * `--config FILE` is JSON merged over the defaults (objects key by key, anything else
- * replaced), e.g. `{"run": {"envs": 4}, "learners": {"fsv": {"alphaStart": 0.1}}}`; then
+ * `--preset NAME` merges a named recipe over the defaults (`pipelines/smac/presets.ts`, every
+ * value with its source). `--config FILE` is JSON merged over that (objects key by key, anything
+ * else replaced), e.g. `{"run": {"envs": 4}, "learners": {"fsv": {"alphaStart": 0.1}}}`; then
  * `--maps`, `--algos` and `--seeds` apply. The result is decoded by the stage's Schema, so a
  * wrong field fails with its path before anything runs.
  */
@@ -13,6 +15,7 @@ import { Console, Effect, Layer, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import { CHECKPOINT_EVERY, DEFAULT_BUDGETS, defaultBudget, defaultSmacConfig, PAPER_BUDGET, SmacCheckpointing, smacStage } from "../../pipelines/smac/stage.ts"
 import { BUILTIN_MAP_NAMES, type BuiltinMapName } from "../envs/smac/MapSpec.ts"
+import { SMAC_PRESETS, smacPresets } from "../../pipelines/smac/presets.ts"
 import { Backend } from "../backend/Backend.ts"
 import { Progress } from "../progress/Progress.ts"
 import { Checkpoints } from "../../pipelines/smac/checkpoint.ts"
@@ -71,6 +74,10 @@ export const smacReproduceCommand = Command.make(
     algos: Flag.String("algos").pipe(Flag.withDescription("Comma-separated learners (default qmix,fsv): vdn, qmix, qtran, fsv."), Flag.optional),
     seeds: Flag.String("seeds").pipe(Flag.withDescription("Comma-separated seeds (default 0)."), Flag.optional),
     budget: Flag.String("budget").pipe(Flag.withDescription(`Environment steps per run, or "paper" (${PAPER_BUDGET}). Default per map: ${budgetTable} (the largest among --maps).`), Flag.optional),
+    preset: Flag.Literals("preset", SMAC_PRESETS).pipe(
+      Flag.withDescription("A training recipe merged over the defaults before --config: pymarl (the defaults), pymarl2 (its fine-tuned QMIX: Adam 1e-3, TD(λ) 0.6, batch 128, 4 envs), fsv-authors (the FOP authors' code: TD(λ) 0.8, RMSProp 5e-4, 4 heads, α 0.5 → 0.05 over 90k)."),
+      Flag.optional
+    ),
     config: Flag.String("config").pipe(Flag.withDescription("A JSON file merged over the default config (e.g. {\"learners\": {\"fsv\": {\"alphaStart\": 0.1}}}); --maps/--algos/--seeds apply after it."), Flag.optional),
     backend: backendFlag,
     threads: threadsFlag,
@@ -81,7 +88,7 @@ export const smacReproduceCommand = Command.make(
       Flag.withDefault(CHECKPOINT_EVERY)
     )
   },
-  ({ maps, algos, seeds, budget, config: configFile, backend, threads, store, resume, checkpointEvery }) =>
+  ({ maps, algos, seeds, budget, preset, config: configFile, backend, threads, store, resume, checkpointEvery }) =>
     Effect.gen(function*() {
       const fromFile = Option.isSome(configFile) ? yield* readJson(configFile.value) : {}
       const fileMaps = (fromFile as { maps?: unknown }).maps
@@ -90,13 +97,18 @@ export const smacReproduceCommand = Command.make(
         onSome: list
       })
       const steps = yield* resolveBudget(Option.getOrUndefined(budget), chosenMaps)
-      const defaults = mergeJson(defaultSmacConfig(steps), fromFile) as ReturnType<typeof defaultSmacConfig>
+      const recipe = Option.match(preset, { onNone: () => ({}), onSome: (name) => smacPresets[name] })
+      const defaults = mergeJson(mergeJson(defaultSmacConfig(steps), recipe), fromFile) as ReturnType<typeof defaultSmacConfig>
       const config = yield* decodeConfig(smacStage, {
         ...defaults,
         maps: Option.match(maps, { onNone: () => defaults.maps, onSome: () => chosenMaps }),
         algos: Option.match(algos, { onNone: () => defaults.algos, onSome: list }),
         seeds: Option.match(seeds, { onNone: () => defaults.seeds, onSome: (s) => list(s).map(Number) })
-      }, Option.isSome(configFile) ? `${configFile.value} with --maps/--algos/--seeds` : "--maps/--algos/--seeds")
+      }, [
+        ...Option.match(preset, { onNone: () => [], onSome: (name) => [`--preset ${name}`] }),
+        ...Option.match(configFile, { onNone: () => [], onSome: (file) => [file] }),
+        "--maps/--algos/--seeds"
+      ].join(" with "))
       if (!Number.isSafeInteger(checkpointEvery) || checkpointEvery <= 0) return yield* new BadCheckpointInterval({ given: checkpointEvery })
       const layers = Layer.mergeAll(
         ArtifactStore.layer(store),

@@ -57,6 +57,9 @@ export interface EpisodeBatchData {
 export const RECURRENT_ALGOS = ["vdn", "qmix", "qtran", "fsv"] as const
 export type RecurrentAlgo = (typeof RECURRENT_ALGOS)[number]
 
+export const RECURRENT_OPTIMIZERS = ["rmsprop", "adam"] as const
+export type RecurrentOptimizer = (typeof RECURRENT_OPTIMIZERS)[number]
+
 /** PyMARL's SMAC defaults (src/config/default.yaml and the algorithms' yaml files). */
 export const RecurrentTrainingFields = {
   ...TrainingFields,
@@ -69,20 +72,27 @@ export const RecurrentTrainingFields = {
    * src/core/bellman.ts). 0, the default, is PyMARL's one-step target; pymarl2 uses 0.6 for
    * QMIX.
    */
-  tdLambda: Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 }))
+  tdLambda: Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 })),
+  /**
+   * "rmsprop" (PyMARL's, with rmsAlpha and rmsEps) or "adam" (pymarl2's: PyTorch's Adam, β
+   * 0.9/0.999, ε 1e-8, at `lr`); both after clipping the gradient to `gradNormClip`.
+   */
+  optimizer: Schema.Literals(RECURRENT_OPTIMIZERS)
 }
 
 export const defaultRecurrentTraining = {
   ...defaultTraining,
   gamma: 0.99,
   targetUpdateEpisodes: 200,
-  tdLambda: 0
+  tdLambda: 0,
+  optimizer: "rmsprop"
 } as const
 
 export interface RecurrentTraining extends TrainingSettings {
   readonly gamma: number
   readonly targetUpdateEpisodes: number
   readonly tdLambda: number
+  readonly optimizer: RecurrentOptimizer
 }
 
 /** How a learner acts while training (testing is always greedy). */

@@ -6,8 +6,14 @@
  *   m ← β1 m + (1 − β1) g
  *   v ← β2 v + (1 − β2) g²
  *   θ ← θ − lr · (m / (1 − β1^t)) / (√(v / (1 − β2^t)) + ε)
+ *
+ * `adamStep` runs on tensors (the quadratics learners); `adamStepArrays` on plain arrays with
+ * PyTorch's `clip_grad_norm_` first, in float64 stored as float32, as `rmspropStep` does (the
+ * SMAC learners with `optimizer: "adam"`, pymarl2's choice).
  */
 import * as tf from "@tensorflow/tfjs"
+import type { ParamLayout } from "./params.ts"
+import { clipCoefficient } from "./rmsprop.ts"
 
 export interface AdamSettings {
   readonly lr: number
@@ -37,4 +43,40 @@ export const adamStep = (
   const mHat = tf.div(m1, 1 - beta1 ** t) // [S, P]
   const vHat = tf.div(v1, 1 - beta2 ** t) // [S, P]
   params.assign(tf.sub(params, tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), eps)), lr))) // [S, P]
+}
+
+/**
+ * The t-th update (t ≥ 1), in place, of the flat parameters and moments `m`, `v` of S replicas
+ * laid out by `layout`, from gradients in the same layout, each replica's gradient clipped to
+ * 2-norm `gradNormClip` first. Returns each replica's gradient norm before clipping.
+ */
+export const adamStepArrays = (
+  layout: ParamLayout,
+  S: number,
+  params: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  grad: ArrayLike<number>,
+  t: number,
+  { lr, beta1, beta2, eps, gradNormClip }: AdamSettings & { readonly gradNormClip: number }
+): Array<number> => {
+  const norms: Array<number> = []
+  const correction1 = 1 - beta1 ** t
+  const correction2 = 1 - beta2 ** t
+  for (let s = 0; s < S; s++) {
+    const blocks = layout.blocks(S, s)
+    const { norm, coef } = clipCoefficient(blocks, grad, gradNormClip)
+    norms.push(norm)
+    for (const [start, n] of blocks) {
+      for (let j = start; j < start + n; j++) {
+        const g = grad[j]! * coef
+        const mj = beta1 * m[j]! + (1 - beta1) * g
+        const vj = beta2 * v[j]! + (1 - beta2) * g * g
+        m[j] = mj
+        v[j] = vj
+        params[j] = params[j]! - lr * ((mj / correction1) / (Math.sqrt(vj / correction2) + eps))
+      }
+    }
+  }
+  return norms
 }

@@ -13,6 +13,21 @@
  */
 import type { ParamLayout } from "./params.ts"
 
+/**
+ * PyTorch's `clip_grad_norm_` for one replica's blocks: its gradient 2-norm and the factor
+ * min(1, clip / (‖g‖₂ + 1e-6)) that scales the gradient to at most `clip`.
+ */
+export const clipCoefficient = (
+  blocks: ReadonlyArray<readonly [number, number]>,
+  grad: ArrayLike<number>,
+  clip: number
+): { readonly norm: number; readonly coef: number } => {
+  let sq = 0
+  for (const [start, n] of blocks) for (let j = start; j < start + n; j++) sq += grad[j]! * grad[j]!
+  const norm = Math.sqrt(sq) // ‖g_s‖₂
+  return { norm, coef: Math.min(1, clip / (norm + 1e-6)) } // clip_grad_norm_
+}
+
 export interface RmsPropSettings {
   readonly lr: number
   /** ρ, the decay of the squared-gradient average (PyTorch's `alpha`). */
@@ -38,11 +53,8 @@ export const rmspropStep = (
   const norms: Array<number> = []
   for (let s = 0; s < S; s++) {
     const blocks = layout.blocks(S, s)
-    let sq = 0
-    for (const [start, n] of blocks) for (let j = start; j < start + n; j++) sq += grad[j]! * grad[j]!
-    const norm = Math.sqrt(sq) // ‖g_s‖₂
+    const { norm, coef } = clipCoefficient(blocks, grad, gradNormClip)
     norms.push(norm)
-    const coef = Math.min(1, gradNormClip / (norm + 1e-6)) // clip_grad_norm_
     for (const [start, n] of blocks) {
       for (let j = start; j < start + n; j++) {
         const g = grad[j]! * coef
