@@ -51,12 +51,13 @@ const ALLOWED: Readonly<Record<string, ReadonlyArray<string>>> = {
   "src/store": ["src/backend", "src/progress"],
   "src/runtime": ["src/backend"],
   "src/sweep": ["src/store", "src/runtime", "src/report", "src/progress", "src/backend"],
+  "src/dashboard": ["src/store", "src/sweep", "src/report"],
   "pipelines/matrix": EXPERIMENT_DEPS,
   "pipelines/quadratics": EXPERIMENT_DEPS,
   "pipelines/smac": EXPERIMENT_DEPS,
   "pipelines/theory": EXPERIMENT_DEPS,
   "pipelines (registry)": ["pipelines/matrix", "pipelines/quadratics", "pipelines/smac", "pipelines/theory", ...EXPERIMENT_DEPS],
-  "src/cli": ["pipelines (registry)", "pipelines/matrix", "pipelines/quadratics", "pipelines/smac", "pipelines/theory", ...EXPERIMENT_DEPS],
+  "src/cli": ["src/dashboard", "pipelines (registry)", "pipelines/matrix", "pipelines/quadratics", "pipelines/smac", "pipelines/theory", ...EXPERIMENT_DEPS],
   "src (package root)": ["pipelines (registry)", ...EXPERIMENT_DEPS]
 }
 

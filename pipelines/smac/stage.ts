@@ -7,6 +7,7 @@
  *   metrics.jsonl one line per evaluation (algo, map, seed, t, winRate, return), for pandas
  *   report.md     final and best win rates per learner and map, next to the paper's Figure 4
  *   win-rate-<map>.svg  test win rate against steps, one line per learner, band over seeds
+ *   replays/<algo>-<map>-seed<seed>.html  one greedy episode of each run's final parameters
  *
  * Long runs checkpoint into the store (`Checkpoints`); with `resume` a run continues from its
  * last checkpoint and ends with the same bytes as an uninterrupted run.
@@ -14,6 +15,7 @@
 import { Context, Effect, Option, Schema } from "effect"
 import { BUILTIN_MAP_NAMES, BUILTIN_MAPS, type BuiltinMapName } from "../../src/envs/smac/MapSpec.ts"
 import { makeEnv } from "../../src/envs/smac/Env.ts"
+import { type Recording, renderHtml } from "../../src/envs/smac/Replay.ts"
 import { RECURRENT_ALGOS, type RecurrentAlgo, type RecurrentTraining } from "../../src/learners/recurrent.ts"
 import { buildSmacLearner, SmacLearnerConfigs, defaultSmacLearnerConfigs } from "./learners.ts"
 import { Checkpoints } from "./checkpoint.ts"
@@ -23,6 +25,7 @@ import { type SmacResult, type SmacRun, winRateFigures } from "./results.ts"
 import { vegaLiteToSvg } from "../../src/report/svg.ts"
 import { codeVersion, defineStage } from "../../src/store/Stage.ts"
 import { digestOf } from "../../src/store/Canonical.ts"
+import { LiveRuns } from "../../src/store/Live.ts"
 
 /** The paper's budget (Figure 4's x axis: 2 million steps). */
 export const PAPER_BUDGET = 2_000_000
@@ -118,9 +121,15 @@ export const trainRun = (
       Effect.sync(() => createSmacTrainer({ map: spec, learner, settings: config.run, rootSeed: config.rootSeed, seed }, resumed)),
       (t) => Effect.sync(t.dispose)
     )
+    // The curve as it grows, for `fsv dashboard` (absent: nothing is written).
+    const live = Option.getOrUndefined(yield* Effect.serviceOption(LiveRuns))
+    const runConfig = { ...config, algos: [algo], maps: [map], seeds: [seed] }
+    yield* live?.begin(key, { kind: "run", stage: "smac", name, algo, map, seed, budget: config.run.steps, config: runConfig }, trainer.results()) ?? Effect.void
     let lastSaved = trainer.stepsDone()
     while (!trainer.done()) {
+      const before = trainer.results().length
       trainer.advance(CHUNK)
+      for (const p of trainer.results().slice(before)) yield* live?.point(key, name, p) ?? Effect.void
       options.onProgress(trainer.stepsDone(), trainer.results().at(-1)?.winRate)
       if (trainer.stepsDone() - lastSaved >= options.checkpointEvery || trainer.done()) {
         yield* checkpoints.save(key, name, trainer.state())
@@ -128,7 +137,9 @@ export const trainRun = (
       }
       yield* Effect.yieldNow
     }
-    return { algo, map, seed, curve: trainer.results() } satisfies SmacRun
+    yield* live?.end(key, name) ?? Effect.void
+    // The first test episode's start, played greedily by the final parameters: the run's replay page.
+    return { algo, map, seed, curve: trainer.results(), replay: trainer.recordGreedy(0) }
   }).pipe(Effect.scoped)
 
 // ---------------------------------------------------------------------------------------
@@ -192,7 +203,9 @@ export const renderReport = (config: SmacConfig, runs: ReadonlyArray<SmacRun>): 
 
 export const smacStage = defineStage({
   name: "smac",
-  version: 2, // 2: the win-rate figures band seeds as a sweep's summary does (pipelines/smac/results.ts)
+  // 2: the win-rate figures band seeds as a sweep's summary does (pipelines/smac/results.ts);
+  // 3: replays/<algo>-<map>-seed<seed>.html, a greedy episode of each run's final parameters.
+  version: 3,
   description: "VDN, QMIX, QTRAN and FSV on SMAC-lite maps: greedy test win rate against environment steps (Section 5.3, Figure 4)",
   config: SmacConfig,
   run: (config, ctx) =>
@@ -200,7 +213,7 @@ export const smacStage = defineStage({
       const checkpointing = Option.getOrElse(yield* Effect.serviceOption(SmacCheckpointing), () => ({ resume: false, every: CHECKPOINT_EVERY }))
       const total = config.algos.length * config.maps.length * config.seeds.length * config.run.steps
       const task = ctx.progress.task("smac", total, "steps")
-      const runs: Array<SmacRun> = []
+      const runs: Array<SmacRun & { readonly replay: Recording }> = []
       let before = 0
       for (const map of config.maps) {
         for (const algo of config.algos) {
@@ -226,6 +239,7 @@ export const smacStage = defineStage({
         "metrics.jsonl": runs.flatMap((r) => r.curve.map((p) => JSON.stringify({ algo: r.algo, map: r.map, seed: r.seed, t: p.t, winRate: p.winRate, return: p.return }))).join("\n") + "\n",
         "report.md": renderReport(config, runs)
       }
+      for (const r of runs) files[`replays/${r.algo}-${r.map}-seed${r.seed}.html`] = renderHtml(r.replay)
       const curves = runs.map((r) => ({ series: r.algo, map: r.map, curve: r.curve.map((p) => ({ t: p.t, value: p.winRate })) }))
       for (const figure of winRateFigures(undefined, config.algos, curves)) files[`${figure.name}.svg`] = yield* Effect.promise(() => vegaLiteToSvg(figure.spec))
       return files

@@ -19,6 +19,7 @@ import type { Trainer } from "../../src/runtime/Trainer.ts"
 import type { SmacCurvePoint } from "./results.ts"
 import { Schema } from "effect"
 import { makeEnv } from "../../src/envs/smac/Env.ts"
+import { type Recording, recordEpisode } from "../../src/envs/smac/Replay.ts"
 import type { MapSpec } from "../../src/envs/smac/MapSpec.ts"
 import { GruAgentCpu } from "../../src/nn/gruAgentCpu.ts"
 import { withFastMatMulGradient } from "../../src/nn/fastMatMulGrad.ts"
@@ -103,6 +104,11 @@ export interface SmacTrainer extends Trainer<ReadonlyArray<SmacCurvePoint>> {
   /** Milliseconds spent in updates so far, and their count (for the speed report). */
   readonly updateMillis: () => number
   readonly state: () => TrainerState
+  /**
+   * One greedy episode of the current parameters from the k-th test episode's start, as a
+   * replay recording. Not a test: it changes no counter and draws from no stream.
+   */
+  readonly recordGreedy: (k: number) => Recording
   readonly dispose: () => void
 }
 
@@ -295,6 +301,15 @@ export const createSmacTrainer = (options: SmacTrainOptions, resume?: TrainerSta
         bufferNext: snap.next,
         buffer: snap.episodes.map((e) => ({ envEpisode: e.envEpisode, actions: e.actions }))
       }
+    },
+    recordGreedy: (k) => {
+      const [episode] = runner.run(currentActor(), greedySelector(A), k, 1, testState)
+      let t = 0
+      const replayed = (_: unknown, out: Int32Array) => {
+        for (let i = 0; i < N; i++) out[i] = episode!.actions[t * N + i]!
+        t++
+      }
+      return recordEpisode(env, env.reset(testState(k)), replayed, { seed: k, policy: `greedy ${learner.algo} after ${tEnv} steps` })
     },
     dispose: () => tf.dispose(targetTensors)
   }

@@ -14,6 +14,7 @@ import { Progress } from "../../src/progress/Progress.ts"
 import { Checkpoints } from "../../pipelines/smac/checkpoint.ts"
 import { ArtifactStore } from "../../src/store/ArtifactStore.ts"
 import { runStage } from "../../src/store/Stage.ts"
+import { LiveRuns, readLiveRuns } from "../../src/store/Live.ts"
 
 describe("smac stage", () => {
   it("writes result.json, metrics.jsonl, report.md and a figure per map", async () => {
@@ -28,9 +29,24 @@ describe("smac stage", () => {
         learners: { ...base.learners, vdn: { ...base.learners.vdn, ...small }, qmix: { ...base.learners.qmix, ...small, mixingEmbed: 4, hypernetEmbed: 4 } }
       }
       const ref = await Effect.runPromise(runStage(smacStage, config).pipe(
-        Effect.provide(Layer.mergeAll(ArtifactStore.layer(root), Backend.layer("wasm"), Progress.silent, Checkpoints.none))
+        Effect.provide(Layer.mergeAll(ArtifactStore.layer(root), Backend.layer("wasm"), Progress.silent, Checkpoints.none, LiveRuns.files(root)))
       ))
       const result = JSON.parse(readFileSync(join(ref.dir, "result.json"), "utf8"))
+      // Each run wrote its curve as it went (for `fsv dashboard`): the same points, then its end.
+      const live = await Effect.runPromise(readLiveRuns(root))
+      expect(live.map((l) => l.header.name).sort()).toEqual(["qmix-3m-seed0", "vdn-3m-seed0"])
+      for (const l of live) {
+        const run = result.runs.find((r: { algo: string }) => r.algo === l.header.algo)
+        expect(l.points.map(({ t, winRate, return: ret }) => ({ t, winRate, return: ret }))).toEqual(run.curve)
+        expect(l.ended).toBe(true)
+        expect(l.header).toMatchObject({ stage: "smac", map: "3m", seed: 0, budget: 300 })
+      }
+      // And a replay page of each run's final greedy policy.
+      for (const algo of ["vdn", "qmix"]) {
+        const page = readFileSync(join(ref.dir, "replays", `${algo}-3m-seed0.html`), "utf8")
+        expect(page).toContain("<canvas")
+        expect(page).toContain(`greedy ${algo} after`)
+      }
       expect(result.experiment).toBe("smac")
       expect(result.runs.map((r: { algo: string }) => r.algo)).toEqual(["vdn", "qmix"])
       for (const r of result.runs) {

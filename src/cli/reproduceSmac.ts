@@ -20,6 +20,7 @@ import { Backend } from "../backend/Backend.ts"
 import { Progress } from "../progress/Progress.ts"
 import { Checkpoints } from "../../pipelines/smac/checkpoint.ts"
 import { ArtifactStore, readArtifactText } from "../store/ArtifactStore.ts"
+import { LiveRuns } from "../store/Live.ts"
 import { decodeConfig, runStage } from "../store/Stage.ts"
 import { backendFlag, storeFlag, threadsFlag } from "./flags.ts"
 import { readJson } from "./smac.ts"
@@ -115,6 +116,7 @@ export const smacReproduceCommand = Command.make(
         Backend.fromFlag(Option.getOrUndefined(backend), Option.getOrUndefined(threads)),
         Progress.stderr,
         Checkpoints.files(store),
+        LiveRuns.files(store),
         Layer.succeed(SmacCheckpointing, { resume, every: checkpointEvery })
       )
       const ref = yield* runStage(smacStage, config).pipe(Effect.provide(layers))

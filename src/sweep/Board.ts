@@ -38,8 +38,8 @@ export interface RunBoardShape {
 
 export class RunBoard extends Context.Service<RunBoard, RunBoardShape>()("fsv/sweep/RunBoard") {
   /** A board in memory, mirrored to `journal` (atomically replaced on every change). */
-  static readonly local = (journal: string): Layer.Layer<RunBoard> =>
-    Layer.sync(RunBoard, () => makeLocalBoard(journal))
+  static readonly local = (journal: string, plan?: JournalPlan): Layer.Layer<RunBoard> =>
+    Layer.sync(RunBoard, () => makeLocalBoard(journal, plan))
 
   /** A board in the `fsv_sweep_runs` table of the cluster's database. */
   static readonly sql: Layer.Layer<RunBoard, never, SqlClient.SqlClient> = Layer.effect(RunBoard, Effect.suspend(() => makeSqlBoard))
@@ -48,14 +48,30 @@ export class RunBoard extends Context.Service<RunBoard, RunBoardShape>()("fsv/sw
 /** Where a local sweep keeps its journal. */
 export const journalPath = (storeRoot: string, sweepId: string): string => join(storeRoot, ".sweeps", `${sweepId}.json`)
 
+/** What a journal says of its sweep, for readers without the spec (`fsv dashboard`). */
+export const JournalPlan = Schema.Struct({
+  name: Schema.String,
+  stage: Schema.String,
+  /** Every run in plan order, then the summary (index "summary"): its key, stage and grid values. */
+  runs: Schema.Array(Schema.Struct({
+    index: Schema.Union([Schema.Int, Schema.Literal("summary")]),
+    key: Schema.String,
+    stage: Schema.String,
+    params: Schema.Record(Schema.String, Schema.Json)
+  }))
+})
+export type JournalPlan = typeof JournalPlan.Type
+
 export const Journal = Schema.Struct({
   /** The process running the sweep, to tell a live "running" from an interrupted one. */
   pid: Schema.Int,
-  runs: Schema.Record(Schema.String, RunState)
+  runs: Schema.Record(Schema.String, RunState),
+  /** The sweep's runs (journals before the dashboard have none). */
+  plan: Schema.optional(JournalPlan)
 })
 export type Journal = typeof Journal.Type
 
-const makeLocalBoard = (journal: string): RunBoardShape => {
+const makeLocalBoard = (journal: string, plan: JournalPlan | undefined): RunBoardShape => {
   const runs = new Map<string, RunState>()
   let writing: Promise<void> = Promise.resolve()
   let version = 0
@@ -64,7 +80,7 @@ const makeLocalBoard = (journal: string): RunBoardShape => {
       const mine = ++version
       writing = writing.then(async () => {
         if (mine !== version) return // a newer snapshot follows
-        const body: Journal = { pid: process.pid, runs: Object.fromEntries(runs) }
+        const body: Journal = { pid: process.pid, runs: Object.fromEntries(runs), ...(plan ? { plan } : {}) }
         const tmp = `${journal}.${process.pid}.tmp`
         await mkdir(dirname(journal), { recursive: true })
         await writeFile(tmp, JSON.stringify(body) + "\n")

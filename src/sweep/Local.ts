@@ -12,7 +12,7 @@ import { Effect, Layer } from "effect"
 import * as PersistedQueue from "effect/persistence/PersistedQueue"
 import { WorkflowEngine } from "effect/workflow"
 import { Progress } from "../progress/Progress.ts"
-import { journalPath, RunBoard } from "./Board.ts"
+import { journalPath, type JournalPlan, RunBoard } from "./Board.ts"
 import type { SweepPlan } from "./Plan.ts"
 import { RunPool } from "./Pool.ts"
 import type { StageRegistry } from "./Registry.ts"
@@ -34,10 +34,20 @@ export const sweepLocal = (
     Effect.provide(
       Layer.mergeAll(SweepWorkflowLayer, runQueueWorker(jobs, "local")).pipe(
         Layer.provideMerge(RunPool.layer({ size: jobs, root: options.root, registry: options.registry.module, label: "local" })),
-        Layer.provideMerge(RunBoard.local(journalPath(options.root, plan.id))),
+        Layer.provideMerge(RunBoard.local(journalPath(options.root, plan.id), journalPlan(plan))),
         Layer.provideMerge(PersistedQueue.layer.pipe(Layer.provide(PersistedQueue.layerStoreMemory))),
         Layer.provideMerge(WorkflowEngine.layerMemory)
       )
     )
   )
 }
+
+/** The plan's outline for the journal: what `fsv dashboard` lists without the spec. Pure. */
+export const journalPlan = (plan: SweepPlan): JournalPlan => ({
+  name: plan.name,
+  stage: plan.stage,
+  runs: [
+    ...plan.runs.map((r) => ({ index: r.index, key: r.item.key, stage: r.item.stage, params: r.params })),
+    { index: "summary" as const, key: plan.summary.key, stage: plan.summary.stage, params: {} }
+  ]
+})
