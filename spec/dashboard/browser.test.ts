@@ -125,7 +125,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !REQUIRED)("fsv dashboard in headless C
   })
 
   it("lists the store's artifacts and the run in progress", async () => {
-    const ids = await page.locator("[data-testid=artifact]").evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.id))
+    const ids = await page.locator("[data-testid=artifact]").evaluateAll((rows: Array<{ getAttribute: (name: string) => string | null }>) => rows.map((r) => r.getAttribute("data-id")))
     expect(new Set(ids)).toEqual(new Set([short.id, long.id, smac.id]))
     expect(ids[0]).toBe(smac.id) // newest first
     // The run in progress, and the SMAC reproduction's own run, which wrote its live file as it went and ended.

@@ -132,7 +132,7 @@ describe("fsv sweep on one machine", () => {
     writeFileSync(join(dir, "broken.json"), "{ \"name\": ")
     const t = fsv(["sweep", join(dir, "broken.json"), "--store", store])
     expect(t.status).toBe(1)
-    expect(t.stderr).toMatch(/^error: Cannot read the sweep spec .*broken\.json: not JSON/)
+    expect(t.stderr).toMatch(/^error: Cannot read the sweep spec .*broken\.json: not valid JSON/)
     expect(existsSync(store)).toBe(false)
   })
 })

@@ -23,7 +23,7 @@ import { ArtifactStore, readArtifactText } from "../store/ArtifactStore.ts"
 import { LiveRuns } from "../store/Live.ts"
 import { decodeConfig, runStage } from "../store/Stage.ts"
 import { backendFlag, storeFlag, threadsFlag } from "./flags.ts"
-import { readJson } from "./smac.ts"
+import { readConfigFile } from "../store/ConfigFile.ts"
 
 /** `--budget` is neither a positive whole number of steps nor "paper". */
 export class BadBudget extends Schema.TaggedError<BadBudget>()("BadBudget", { given: Schema.String }) {
@@ -79,7 +79,7 @@ export const smacReproduceCommand = Command.make(
       Flag.withDescription("A training recipe merged over the defaults before --config: pymarl (the defaults), pymarl2 (its fine-tuned QMIX: Adam 1e-3, TD(λ) 0.6, batch 128, 4 envs), fsv-authors (the FOP authors' code: TD(λ) 0.8, RMSProp 5e-4, 4 heads, α 0.5 → 0.05 over 90k)."),
       Flag.optional
     ),
-    config: Flag.String("config").pipe(Flag.withDescription("A JSON file merged over the default config (e.g. {\"learners\": {\"fsv\": {\"alphaStart\": 0.1}}}); --maps/--algos/--seeds apply after it."), Flag.optional),
+    config: Flag.String("config").pipe(Flag.withDescription("A JSON or YAML file (.yaml/.yml) merged over the default config (e.g. {\"learners\": {\"fsv\": {\"alphaStart\": 0.1}}}); --maps/--algos/--seeds apply after it."), Flag.optional),
     backend: backendFlag,
     threads: threadsFlag,
     store: storeFlag,
@@ -91,7 +91,7 @@ export const smacReproduceCommand = Command.make(
   },
   ({ maps, algos, seeds, budget, preset, config: configFile, backend, threads, store, resume, checkpointEvery }) =>
     Effect.gen(function*() {
-      const fromFile = Option.isSome(configFile) ? yield* readJson(configFile.value) : {}
+      const fromFile = Option.isSome(configFile) ? yield* readConfigFile(configFile.value) : {}
       const fileMaps = (fromFile as { maps?: unknown }).maps
       const chosenMaps = Option.match(maps, {
         onNone: () => (Array.isArray(fileMaps) ? fileMaps.map(String) : defaultSmacConfig(1).maps),

@@ -13,6 +13,7 @@
 import { readFile } from "node:fs/promises"
 import { Effect, Schema } from "effect"
 import * as SchemaIssue from "effect/SchemaIssue"
+import { parseConfigText } from "../store/ConfigFile.ts"
 
 export const Budget = Schema.Struct({
   /** Refuse to expand a grid into more runs than this (a guard against a typo multiplying the cluster bill). */
@@ -231,16 +232,15 @@ export const decodeSpec = (json: unknown, file: string): Effect.Effect<SweepSpec
     )
   )
 
-/** Read and decode a spec file (JSON). */
+/** Read and decode a spec file (JSON, or YAML for .yaml/.yml). */
 export const readSpec = (file: string): Effect.Effect<SweepSpec, SpecUnreadable | SpecInvalid> =>
   Effect.gen(function*() {
     const text = yield* Effect.tryPromise({
       try: () => readFile(file, "utf8"),
       catch: (e) => new SpecUnreadable({ file, reason: e instanceof Error ? e.message : String(e) })
     })
-    const json = yield* Effect.try({
-      try: () => JSON.parse(text) as unknown,
-      catch: (e) => new SpecUnreadable({ file, reason: `not JSON (${e instanceof Error ? e.message : String(e)})` })
-    })
+    const json = yield* Effect.fromResult(parseConfigText(file, text)).pipe(
+      Effect.mapError((e) => new SpecUnreadable({ file, reason: e.reason }))
+    )
     return yield* decodeSpec(json, file)
   })
