@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The `fsv` command. Runs src/cli/main.ts with a Node that strips TypeScript types
-// (≥ 22.18); on an older Node it re-executes itself with the Node 24 this package pins
-// (the `node` dev dependency), or says what to install.
+// The `fsv` command. In a checkout it runs src/cli/main.ts with a Node that strips TypeScript
+// types (>= 22.18); on an older Node it re-executes itself with the Node 24 this package pins
+// (the `node` dev dependency), or says what to install. An installed package runs its compiled
+// dist/, which needs Node >= 20 (package.json's engines), on whatever Node runs this file.
 import { spawnSync } from "node:child_process"
 import { existsSync } from "node:fs"
 import { dirname, join } from "node:path"
@@ -14,7 +15,7 @@ const main = existsSync(join(root, "src", "cli", "main.ts")) ? join(root, "src",
 const [major, minor] = process.versions.node.split(".").map(Number)
 const modern = major > 22 || (major === 22 && minor >= 18)
 
-if (modern) {
+if (modern || main === built) {
   const cli = await import(main)
   cli.runFsv()
 } else {

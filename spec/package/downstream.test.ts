@@ -4,7 +4,7 @@
  * artifacts with the installed `fsv`, and type-check the example against the packed .d.ts.
  */
 import { execFileSync, spawnSync } from "node:child_process"
-import { cpSync, mkdtempSync, readdirSync, renameSync } from "node:fs"
+import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
@@ -76,5 +76,32 @@ describe("the packed package, used downstream", () => {
     const bad = run(node, [tsc, "-p", "."], example)
     expect(bad.status).not.toBe(0)
     expect(bad.stdout).toMatch(/types\.ts\(\d+,\d+\): error TS2322|error TS2345|error TS2741/)
+  })
+})
+
+/**
+ * A newcomer on the machine's own Node (Debian's Node 20 here): the first thing `npx fsv` prints
+ * is fsv's output, not npm's engine warnings, in a checkout and where the package is installed.
+ * Runs only where /usr/bin/node is older than the sources need (otherwise there is nothing to see).
+ */
+const systemNode = "/usr/bin/node"
+const systemMajor = (() => {
+  const r = spawnSync(systemNode, ["--version"], { encoding: "utf8" })
+  return r.status === 0 ? Number(/^v(\d+)/.exec(r.stdout)?.[1]) : undefined
+})()
+describe.skipIf(systemMajor === undefined || systemMajor >= 22)("fsv on the machine's older Node", () => {
+  const plain = { ...process.env, PATH: "/usr/bin:/bin" } // no node_modules/.bin: npm runs on the system Node
+
+  it("npx fsv in a checkout prints fsv's output and nothing from npm", () => {
+    const r = spawnSync("/usr/bin/npx", ["--no-install", "fsv", "--version"], { cwd: repo, encoding: "utf8", env: plain })
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stdout.trim()).toBe(`fsv v${JSON.parse(readFileSync(join(repo, "package.json"), "utf8")).version}`)
+    expect(r.stderr).toBe("")
+  })
+
+  it("the installed package's fsv runs its compiled code on that Node", () => {
+    const r = spawnSync(systemNode, [join(example, "node_modules", "fsv-ts", "bin", "fsv.mjs"), "--version"], { cwd: example, encoding: "utf8", env: plain })
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/^fsv v\d/)
   })
 })
