@@ -97,6 +97,8 @@ export const runCheckpointKey = (config: SmacConfig, algo: RecurrentAlgo, map: B
   })
 
 /** Train one (algo, map, seed), resuming from a checkpoint when asked; reports to `onProgress`. */
+const noCheckpoints: typeof Checkpoints.Service = { load: () => Effect.succeed(undefined), save: () => Effect.void }
+
 export const trainRun = (
   config: SmacConfig,
   algo: RecurrentAlgo,
@@ -110,7 +112,8 @@ export const trainRun = (
   }
 ) =>
   Effect.gen(function*() {
-    const checkpoints = yield* Checkpoints
+    // Absent (a sweep's worker, a library caller): no checkpoints, as `Checkpoints.none`.
+    const checkpoints = Option.getOrUndefined(yield* Effect.serviceOption(Checkpoints)) ?? noCheckpoints
     const name = `${algo}-${map}-seed${seed}`
     const spec = BUILTIN_MAPS[map]
     const learner = buildSmacLearner(algo, smacShape(makeEnv(spec)), config.learners)

@@ -8,6 +8,7 @@ import { RpcServer } from "effect/rpc"
 import { threadId, workerData } from "node:worker_threads"
 import { Progress } from "../progress/Progress.ts"
 import { ArtifactStore } from "../store/ArtifactStore.ts"
+import { LiveRuns } from "../store/Live.ts"
 import { PoolRpcs, type WorkerData } from "./Pool.ts"
 import { loadRegistry, stagesByName } from "./Registry.ts"
 import { executeRun } from "./Run.ts"
@@ -19,6 +20,7 @@ const Handlers = PoolRpcs.toLayer({
   RunStage: ({ item, root, worker }) =>
     executeRun(item, stages, `${worker}#${threadId}`).pipe(
       Effect.provide(ArtifactStore.layer(root)),
+      Effect.provide(LiveRuns.files(root)), // runs that report their curves as they go (fsv dashboard)
       Effect.provide(Progress.silent)
     )
 })
