@@ -8,6 +8,8 @@
  *   report.md     final and best win rates per learner and map, next to the paper's Figure 4
  *   win-rate-<map>.svg  test win rate against steps, one line per learner, band over seeds
  *   replays/<algo>-<map>-seed<seed>.html  one greedy episode of each run's final parameters
+ *   params/<algo>-<map>-seed<seed>.f32    those parameters: float32, little-endian, in the
+ *                                         learner's layout order (`fsv evaluate` plays them)
  *
  * Long runs checkpoint into the store (`Checkpoints`); with `resume` a run continues from its
  * last checkpoint and ends with the same bytes as an uninterrupted run.
@@ -96,9 +98,12 @@ export const runCheckpointKey = (config: SmacConfig, algo: RecurrentAlgo, map: B
     code: codeVersion().source
   })
 
-/** Train one (algo, map, seed), resuming from a checkpoint when asked; reports to `onProgress`. */
+/** Where a run's final parameters live in the artifact. */
+export const paramsFile = (algo: string, map: string, seed: number): string => `params/${algo}-${map}-seed${seed}.f32`
+
 const noCheckpoints: typeof Checkpoints.Service = { load: () => Effect.succeed(undefined), save: () => Effect.void }
 
+/** Train one (algo, map, seed), resuming from a checkpoint when asked; reports to `onProgress`. */
 export const trainRun = (
   config: SmacConfig,
   algo: RecurrentAlgo,
@@ -142,7 +147,7 @@ export const trainRun = (
     }
     yield* live?.end(key, name) ?? Effect.void
     // The first test episode's start, played greedily by the final parameters: the run's replay page.
-    return { algo, map, seed, curve: trainer.results(), replay: trainer.recordGreedy(0) }
+    return { algo, map, seed, curve: trainer.results(), replay: trainer.recordGreedy(0), params: trainer.state().params }
   }).pipe(Effect.scoped)
 
 // ---------------------------------------------------------------------------------------
@@ -207,7 +212,8 @@ export const renderReport = (config: SmacConfig, runs: ReadonlyArray<SmacRun>): 
 export const smacStage = defineStage({
   name: "smac",
   // 2: the win-rate figures band seeds as a sweep's summary does (pipelines/smac/results.ts);
-  // 3: replays/<algo>-<map>-seed<seed>.html, a greedy episode of each run's final parameters.
+  // 3: replays/<algo>-<map>-seed<seed>.html, a greedy episode of each run's final parameters,
+  //    and params/<algo>-<map>-seed<seed>.f32, those parameters (for `fsv evaluate`).
   version: 3,
   description: "VDN, QMIX, QTRAN and FSV on SMAC-lite maps: greedy test win rate against environment steps (Section 5.3, Figure 4)",
   config: SmacConfig,
@@ -216,7 +222,7 @@ export const smacStage = defineStage({
       const checkpointing = Option.getOrElse(yield* Effect.serviceOption(SmacCheckpointing), () => ({ resume: false, every: CHECKPOINT_EVERY }))
       const total = config.algos.length * config.maps.length * config.seeds.length * config.run.steps
       const task = ctx.progress.task("smac", total, "steps")
-      const runs: Array<SmacRun & { readonly replay: Recording }> = []
+      const runs: Array<SmacRun & { readonly replay: Recording; readonly params: Float32Array }> = []
       let before = 0
       for (const map of config.maps) {
         for (const algo of config.algos) {
@@ -237,12 +243,15 @@ export const smacStage = defineStage({
         }
       }
       task.done()
-      const files: Record<string, string> = {
+      const files: Record<string, string | Uint8Array> = {
         "result.json": JSON.stringify({ experiment: "smac", runs: runs.map(({ algo, map, seed, curve }) => ({ algo, map, seed, curve })) } satisfies SmacResult, null, 2) + "\n",
         "metrics.jsonl": runs.flatMap((r) => r.curve.map((p) => JSON.stringify({ algo: r.algo, map: r.map, seed: r.seed, t: p.t, winRate: p.winRate, return: p.return }))).join("\n") + "\n",
         "report.md": renderReport(config, runs)
       }
-      for (const r of runs) files[`replays/${r.algo}-${r.map}-seed${r.seed}.html`] = renderHtml(r.replay)
+      for (const r of runs) {
+        files[`replays/${r.algo}-${r.map}-seed${r.seed}.html`] = renderHtml(r.replay)
+        files[paramsFile(r.algo, r.map, r.seed)] = new Uint8Array(r.params.buffer, r.params.byteOffset, r.params.byteLength)
+      }
       const curves = runs.map((r) => ({ series: r.algo, map: r.map, curve: r.curve.map((p) => ({ t: p.t, value: p.winRate })) }))
       for (const figure of winRateFigures(undefined, config.algos, curves)) files[`${figure.name}.svg`] = yield* Effect.promise(() => vegaLiteToSvg(figure.spec))
       return files

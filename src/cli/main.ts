@@ -18,6 +18,7 @@ import { knownStages } from "../../pipelines/stages.ts"
 import { runnerCommand, sweepCommand } from "./sweep.ts"
 import { theoryCommand } from "./theory.ts"
 import { dashboardCommand } from "./dashboard.ts"
+import { evaluateCommand } from "./evaluate.ts"
 
 /** `fsv verify` found files that do not match their manifest. */
 export class VerifyFailed extends Schema.TaggedError<VerifyFailed>()("VerifyFailed", {
@@ -99,7 +100,7 @@ const rerunCommand = Command.make(
   Command.withDescription("Re-execute an artifact's stage from its recorded config into a fresh store; exit 0 when every file is byte-identical.")
 )
 
-const subcommands = [verifyCommand, rerunCommand, theoryCommand, smacCommand, reproduceCommand, sweepCommand, runnerCommand, dashboardCommand] as const
+const subcommands = [verifyCommand, rerunCommand, theoryCommand, smacCommand, reproduceCommand, sweepCommand, runnerCommand, dashboardCommand, evaluateCommand] as const
 
 export const fsv = Command.make("fsv").pipe(
   Command.withDescription("FSV and baselines for cooperative multi-agent RL, as reproducible pipelines."),
