@@ -1,0 +1,106 @@
+/**
+ * Finished long runs, committed as data (`docs/results/<map>-<algo>-seed<s>-<preset>.json`), so
+ * that tables at the paper's budget grow across sessions and machines: each file is one run's
+ * test curve with the artifact it came from, the exact command and commit, and what it cost.
+ * The baseline table set against SMAC's published numbers is drawn from these files only.
+ */
+import { Schema } from "effect"
+import { RECURRENT_ALGOS } from "../../src/learners/recurrent.ts"
+import { SmacCurvePoint } from "./results.ts"
+
+/** One finished run, as committed. */
+export const CommittedRun = Schema.Struct({
+  map: Schema.String,
+  algo: Schema.Literals(RECURRENT_ALGOS),
+  seed: Schema.Int,
+  /** The `--preset` it ran under ("none" for the defaults without one). */
+  preset: Schema.String,
+  /** Environment steps per run. */
+  budget: Schema.Int,
+  /** The fsv-ts commit the command ran at. */
+  commit: Schema.String.check(Schema.isPattern(/^[0-9a-f]{40}$/)),
+  /** The command, exactly as run (from the artifact's meta.json). */
+  command: Schema.String,
+  artifact: Schema.Struct({
+    stage: Schema.Literal("smac"),
+    stageVersion: Schema.Int,
+    digest: Schema.String.check(Schema.isPattern(/^[0-9a-f]{64}$/))
+  }),
+  /** Wall-clock seconds of the whole command, and where it ran. */
+  wallSeconds: Schema.Finite,
+  machine: Schema.String,
+  curve: Schema.Array(SmacCurvePoint)
+})
+export type CommittedRun = typeof CommittedRun.Type
+
+/**
+ * Median test win rates at 2M steps with PyMARL's original setup: Samvelyan et al. (2019),
+ * "The StarCraft Multi-Agent Challenge", Table 2 (as quoted in issue 19).
+ */
+export const SMAC_PUBLISHED: Readonly<Record<string, Readonly<Partial<Record<(typeof RECURRENT_ALGOS)[number], number>>>>> = {
+  "2s3z": { qmix: 0.99, vdn: 0.97 },
+  "3s_vs_5z": { qmix: 0.87, vdn: 0.91 },
+  MMM2: { qmix: 0.69, vdn: 0.01 }
+}
+
+/** The median of `xs` (the mean of the middle two for an even count). */
+export const median = (xs: ReadonlyArray<number>): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = Math.floor(s.length / 2)
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
+
+const pct = (x: number): string => `${Math.round(x * 100)}%`
+
+/** The first t at which the test win rate reached `level`, if it did. */
+export const firstReaching = (curve: ReadonlyArray<SmacCurvePoint>, level: number): number | undefined =>
+  curve.find((p) => p.winRate >= level)?.t
+
+const MAP_ORDER = ["2s3z", "3s_vs_5z", "MMM2"]
+const ALGO_ORDER: ReadonlyArray<string> = ["vdn", "qmix", "qtran", "fsv"]
+
+/**
+ * The baseline table: one row per (map, learner, preset) with committed runs at the paper's
+ * budget, the final test win rate of each seed, their median (SMAC's statistic), the steps at
+ * which each first won ≥ 90% of its tests, and SMAC's published median. Pure.
+ */
+export const renderBaselineTable = (runs: ReadonlyArray<CommittedRun>): string => {
+  const groups = new Map<string, Array<CommittedRun>>()
+  for (const r of runs) {
+    const k = JSON.stringify([r.map, r.algo, r.preset, r.budget])
+    groups.set(k, [...(groups.get(k) ?? []), r])
+  }
+  const rank = (map: string, algo: string) => [MAP_ORDER.indexOf(map) < 0 ? 99 : MAP_ORDER.indexOf(map), ALGO_ORDER.indexOf(algo)] as const
+  const rows = [...groups.values()].sort((a, b) => {
+    const [ma, aa] = rank(a[0]!.map, a[0]!.algo)
+    const [mb, ab] = rank(b[0]!.map, b[0]!.algo)
+    return ma - mb || a[0]!.map.localeCompare(b[0]!.map) || aa - ab || a[0]!.preset.localeCompare(b[0]!.preset) || a[0]!.budget - b[0]!.budget
+  }).map((group) => {
+    const sorted = [...group].sort((a, b) => a.seed - b.seed)
+    const { map, algo, preset, budget } = sorted[0]!
+    const finals = sorted.map((r) => r.curve.at(-1)?.winRate ?? 0)
+    const firsts = sorted.map((r) => firstReaching(r.curve, 0.9))
+    const published = SMAC_PUBLISHED[map]?.[algo]
+    return `| ${map} | ${algo} | ${preset} | ${(budget / 1e6).toFixed(1)}M | ${sorted.map((r) => r.seed).join(", ")} | ` +
+      `${finals.map(pct).join(", ")} | **${pct(median(finals))}** | ` +
+      `${firsts.map((t) => (t === undefined ? "never" : `${(t / 1e3).toFixed(0)}k`)).join(", ")} | ` +
+      `${published === undefined ? "—" : pct(published)} |`
+  })
+  return [
+    "| map | learner | preset | steps | seeds | final test win rate per seed | median | first test ≥ 90% | SMAC paper (median) |",
+    "|---|---|---|---:|---|---|---:|---|---:|",
+    ...rows
+  ].join("\n")
+}
+
+/** The marked block a document carries the table in. */
+export const TABLE_BEGIN = "<!-- baselines:begin (generated: npm run results -- table) -->"
+export const TABLE_END = "<!-- baselines:end -->"
+
+/** `doc` with the text between the markers replaced by `table`; undefined when it lacks them. */
+export const replaceMarkedTable = (doc: string, table: string): string | undefined => {
+  const i = doc.indexOf(TABLE_BEGIN)
+  const j = doc.indexOf(TABLE_END)
+  if (i < 0 || j < i) return undefined
+  return doc.slice(0, i + TABLE_BEGIN.length) + "\n" + table + "\n" + doc.slice(j)
+}
