@@ -14,11 +14,13 @@ import { loadRegistry, stagesByName } from "./Registry.ts"
 import { executeRun } from "./Run.ts"
 
 const { registry } = workerData as WorkerData
-const stages = stagesByName(await loadRegistry(registry))
+const loaded = await loadRegistry(registry)
+const stages = stagesByName(loaded)
 
 const Handlers = PoolRpcs.toLayer({
   RunStage: ({ item, root, worker }) =>
     executeRun(item, stages, `${worker}#${threadId}`).pipe(
+      Effect.provide(loaded.runServices?.(root) ?? Layer.empty), // e.g. checkpoints of long runs
       Effect.provide(ArtifactStore.layer(root)),
       Effect.provide(LiveRuns.files(root)), // runs that report their curves as they go (fsv dashboard)
       Effect.provide(Progress.silent)

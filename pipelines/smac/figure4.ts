@@ -1,0 +1,28 @@
+/**
+ * Figure 4's full protocol as a sweep spec: VDN, QMIX, QTRAN and FSV on 2s3z, 3s_vs_5z and
+ * MMM2, 2M environment steps and 5 seeds per learner and map (Section 5.3), one recipe for all
+ * four learners. The committed spec (`pipelines/smac/sweeps/figure4-paper.json`) is this
+ * function's output for the `pymarl` recipe (today's defaults), and a test keeps them equal.
+ *
+ *   fsv sweep pipelines/smac/sweeps/figure4-paper.json --store S            # this machine
+ *   fsv sweep pipelines/smac/sweeps/figure4-paper.json --cluster postgres://…  # N runners
+ */
+import { defaultSmacConfig, PAPER_BUDGET } from "./stage.ts"
+
+export const FIGURE4_MAPS = ["2s3z", "3s_vs_5z", "MMM2"] as const
+export const FIGURE4_ALGOS = ["vdn", "qmix", "qtran", "fsv"] as const
+
+/** The sweep spec of Figure 4 at `steps` per run over `seeds` (the paper: 2M and 5 runs). */
+export const figure4Sweep = (seeds: ReadonlyArray<number> = [0, 1, 2, 3, 4], steps: number = PAPER_BUDGET) => ({
+  name: "figure4-paper",
+  stage: "smac",
+  // One run per (map, learner, seed): each run's artifact is what `fsv reproduce smac --maps M
+  // --algos A --seeds S --budget paper` would write, so runs done either way are shared.
+  base: { ...defaultSmacConfig(steps), maps: ["2s3z"], algos: ["qmix"], seeds: [0] },
+  grid: {
+    maps: FIGURE4_MAPS.map((m) => [m]),
+    algos: FIGURE4_ALGOS.map((a) => [a]),
+    seeds: seeds.map((s) => [s])
+  },
+  budget: { steps, stepsPath: "run.steps", maxRuns: FIGURE4_MAPS.length * FIGURE4_ALGOS.length * seeds.length }
+})
