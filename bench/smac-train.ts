@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- smac-train [--backends wasm,node] [--maps 3m,2s3z] [--algos vdn,qmix,qtran,fsv] [--seconds S] [--updates N] [--threads 1,2] [--split K]`
+ * `npm run bench -- smac-train [--backends wasm,node] [--maps 3m,2s3z] [--algos vdn,qmix,qtran,fsv] [--presets pymarl,pymarl2,fsv-authors] [--seconds S] [--updates N] [--threads 1,2] [--split K]`
  *
  * Sections 1 and the matMul rate run once per backend in `--backends` (default wasm; node needs
  * `npm run setup:native`) and, for wasm, once per thread count in `--threads` (default: 1 and
@@ -9,8 +9,9 @@
  *    state 120, 11 actions, batch of 32 episodes of 121 steps, GRU 64), median of N updates
  *    after two warm-ups. PyMARL2's QMIX update on this machine: about 227 ms (PyTorch 1.13 CPU,
  *    one thread, median of 60).
- * 2. Environment steps per second of training (acting + learning, default settings of
- *    `fsv reproduce smac`) per map and learner, over S seconds after the buffer holds a batch.
+ * 2. Environment steps per second of training (acting + learning) per preset (`--presets`,
+ *    default pymarl: today's defaults), map and learner, over S seconds after the buffer holds
+ *    a batch, on the last backend; and what a 2M-step run would take at that rate.
  *
  * 3. With `--split K`: K worker threads, each with its own wasm backend, run a full update on
  *    B/K episodes at the same time; the wall time per round bounds from below what splitting one
@@ -24,7 +25,10 @@ import * as tf from "@tensorflow/tfjs"
 import { Context, Effect, Layer } from "effect"
 import { Backend, type BackendName, defaultThreads } from "../src/backend/Backend.ts"
 import { wasmThreadsInUse } from "../src/backend/wasmThreads.ts"
-import { defaultSmacConfig } from "../pipelines/smac/stage.ts"
+import { defaultSmacConfig, smacStage } from "../pipelines/smac/stage.ts"
+import { SMAC_PRESETS, type SmacPreset, smacPresets } from "../pipelines/smac/presets.ts"
+import { mergeJson } from "../src/cli/reproduceSmac.ts"
+import { decodeConfig } from "../src/store/Stage.ts"
 import { makeEnv } from "../src/envs/smac/Env.ts"
 import { BUILTIN_MAPS, type BuiltinMapName } from "../src/envs/smac/MapSpec.ts"
 import { RECURRENT_ALGOS, type RecurrentAlgo, inputDim } from "../src/learners/recurrent.ts"
@@ -124,24 +128,29 @@ export async function run(args: ReadonlyArray<string>): Promise<void> {
   if (split > 1) await splitBound(algos, split, n, load)
   if (seconds <= 0) return
 
-  process.stdout.write(`training throughput (default settings: ${defaultSmacConfig(1).run.envs} envs, ${defaultSmacConfig(1).run.updatesPerRun} updates per run), ${seconds} s each\n`)
-  for (const map of maps) {
-    for (const algo of algos) {
-      const spec = BUILTIN_MAPS[map]
-      const config = defaultSmacConfig(10_000_000)
-      const learner = buildSmacLearner(algo, smacShape(makeEnv(spec)), config.learners)
-      const trainer = createSmacTrainer({ map: spec, learner, settings: { ...config.run, testInterval: 10_000_000 }, rootSeed: 0, seed: 0 })
-      while (trainer.updatesDone() === 0) trainer.advance(100)
-      const t0 = performance.now()
-      const s0 = trainer.stepsDone()
-      const u0 = trainer.updatesDone()
-      const m0 = trainer.updateMillis()
-      while (performance.now() - t0 < seconds * 1000) trainer.advance(100)
-      const secs = (performance.now() - t0) / 1000
-      const ups = trainer.updatesDone() - u0
-      process.stdout.write(`  ${map.padEnd(5)} ${algo.padEnd(5)} ${((trainer.stepsDone() - s0) / secs).toFixed(0).padStart(6)} env steps/s, ` +
-        `${((trainer.updateMillis() - m0) / Math.max(1, ups)).toFixed(0)} ms/update over ${ups} updates (load ${load()})\n`)
-      trainer.dispose()
+  const presets = (flag(args, "presets") ?? "pymarl").split(",") as Array<SmacPreset>
+  for (const p of presets) if (!SMAC_PRESETS.includes(p)) throw new Error(`--presets: unknown preset ${p} (known: ${SMAC_PRESETS.join(", ")})`)
+  for (const preset of presets) {
+    const config = await Effect.runPromise(decodeConfig(smacStage, mergeJson(defaultSmacConfig(10_000_000), smacPresets[preset]), `--preset ${preset}`))
+    process.stdout.write(`training throughput, preset ${preset} (${config.run.envs} envs, ${config.run.updatesPerRun} update(s) per ${config.run.envs} episodes), ${seconds} s each, on ${tf.getBackend()}\n`)
+    for (const map of maps) {
+      for (const algo of algos) {
+        const spec = BUILTIN_MAPS[map]
+        const learner = buildSmacLearner(algo, smacShape(makeEnv(spec)), config.learners)
+        const trainer = createSmacTrainer({ map: spec, learner, settings: { ...config.run, testInterval: 10_000_000 }, rootSeed: 0, seed: 0 })
+        while (trainer.updatesDone() === 0) trainer.advance(100)
+        const t0 = performance.now()
+        const s0 = trainer.stepsDone()
+        const u0 = trainer.updatesDone()
+        const m0 = trainer.updateMillis()
+        while (performance.now() - t0 < seconds * 1000) trainer.advance(100)
+        const secs = (performance.now() - t0) / 1000
+        const ups = trainer.updatesDone() - u0
+        const rate = (trainer.stepsDone() - s0) / secs
+        process.stdout.write(`  ${map.padEnd(5)} ${algo.padEnd(5)} ${rate.toFixed(0).padStart(6)} env steps/s, ` +
+          `${((trainer.updateMillis() - m0) / Math.max(1, ups)).toFixed(0)} ms/update over ${ups} updates, a 2M-step run ≈ ${(2e6 / rate / 60).toFixed(0)} min (load ${load()})\n`)
+        trainer.dispose()
+      }
     }
   }
 }
