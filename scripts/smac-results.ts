@@ -5,12 +5,14 @@
  *       one docs/results/<map>-<algo>-seed<s>-<preset>.json per run of a finished smac artifact
  *   npm run results -- table [--write]
  *       the baseline table from docs/results/*.json; --write puts it between the markers in
- *       README.md and docs/smac-train.md (spec/smac-train/committed.test.ts checks they agree)
+ *       README.md and docs/smac-train.md, and draws docs/results/win-rate-<map>-<preset>.svg
+ *       (spec/smac-train/committed.test.ts checks they agree with the data)
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from "node:fs"
 import { basename, join, resolve } from "node:path"
 import { Schema } from "effect"
-import { CommittedRun, renderBaselineTable, replaceMarkedTable } from "../pipelines/smac/committed.ts"
+import { CommittedRun, committedFigures, renderBaselineTable, replaceMarkedTable } from "../pipelines/smac/committed.ts"
+import { vegaLiteToSvg } from "../src/report/svg.ts"
 
 const ROOT = resolve(import.meta.dirname, "..")
 const RESULTS = join(ROOT, "docs", "results")
@@ -71,7 +73,11 @@ const record = (args: ReadonlyArray<string>): void => {
   }
 }
 
-const table = (args: ReadonlyArray<string>): void => {
+/** The figures of the committed runs, as file name → SVG text. */
+export const renderCommittedFigures = async (runs: ReadonlyArray<CommittedRun>): Promise<Array<[string, string]>> =>
+  Promise.all(committedFigures(runs).map(async (f) => [`${f.name}.svg`, await vegaLiteToSvg(f.spec)] as [string, string]))
+
+const table = async (args: ReadonlyArray<string>): Promise<void> => {
   const text = renderBaselineTable(readCommitted())
   console.log(text)
   if (!args.includes("--write")) return
@@ -81,11 +87,15 @@ const table = (args: ReadonlyArray<string>): void => {
     writeFileSync(doc, next!)
     console.error(`wrote the table into ${doc}`)
   }
+  for (const [name, svg] of await renderCommittedFigures(readCommitted())) {
+    writeFileSync(join(RESULTS, name), svg)
+    console.error(`wrote ${join(RESULTS, name)}`)
+  }
 }
 
 if (import.meta.main) {
   const [command, ...rest] = process.argv.slice(2)
   if (command === "record") record(rest)
-  else if (command === "table") table(rest)
+  else if (command === "table") await table(rest)
   else fail("usage: npm run results -- record ARTIFACT_DIR --commit SHA --preset NAME | table [--write]")
 }

@@ -6,7 +6,8 @@
  */
 import { Schema } from "effect"
 import { RECURRENT_ALGOS } from "../../src/learners/recurrent.ts"
-import { SmacCurvePoint } from "./results.ts"
+import type { Figure } from "../../src/report/charts.ts"
+import { SmacCurvePoint, winRateFigures } from "./results.ts"
 
 /** One finished run, as committed. */
 export const CommittedRun = Schema.Struct({
@@ -103,4 +104,19 @@ export const replaceMarkedTable = (doc: string, table: string): string | undefin
   const j = doc.indexOf(TABLE_END)
   if (i < 0 || j < i) return undefined
   return doc.slice(0, i + TABLE_BEGIN.length) + "\n" + table + "\n" + doc.slice(j)
+}
+
+/**
+ * Figure 4's layout from committed runs at the paper's budget: per preset and map, test win rate
+ * against steps, one line per learner (mean over seeds) with a min–max band. Named
+ * `win-rate-<map>-<preset>`. Pure.
+ */
+export const committedFigures = (runs: ReadonlyArray<CommittedRun>): Array<Figure> => {
+  const presets = [...new Set(runs.map((r) => r.preset))].sort()
+  return presets.flatMap((preset) => {
+    const here = runs.filter((r) => r.preset === preset)
+    const algos = ALGO_ORDER.filter((a) => here.some((r) => r.algo === a))
+    const curves = [...here].sort((a, b) => a.seed - b.seed).map((r) => ({ series: r.algo, map: r.map, curve: r.curve.map((p) => ({ t: p.t, value: p.winRate })) }))
+    return winRateFigures(`committed runs, preset ${preset}`, algos, curves).map((f) => ({ ...f, name: `${f.name}-${preset}` }))
+  })
 }

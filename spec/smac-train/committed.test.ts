@@ -8,7 +8,7 @@ import { join, resolve } from "node:path"
 import { Schema } from "effect"
 import { describe, expect, it } from "vitest"
 import { CommittedRun, median, renderBaselineTable, replaceMarkedTable, TABLE_BEGIN, TABLE_END } from "../../pipelines/smac/committed.ts"
-import { readCommitted } from "../../scripts/smac-results.ts"
+import { readCommitted, renderCommittedFigures } from "../../scripts/smac-results.ts"
 
 const ROOT = resolve(import.meta.dirname, "../..")
 const RESULTS = join(ROOT, "docs", "results")
@@ -37,6 +37,15 @@ describe("committed SMAC runs", () => {
       expect(text, `${doc}: run npm run results -- table --write`).toContain(`${TABLE_BEGIN}\n${table}\n${TABLE_END}`)
     }
   })
+
+  it("docs/results/ carries the Figure 4 layout these files give, one figure per preset and map", async () => {
+    const figures = await renderCommittedFigures(readCommitted())
+    expect(figures.map(([name]) => name)).toContain("win-rate-2s3z-pymarl.svg")
+    for (const [name, svg] of figures) {
+      expect(readFileSync(join(RESULTS, name), "utf8"), `${name}: run npm run results -- table --write`).toBe(svg)
+    }
+    expect(readdirSync(RESULTS).filter((f) => f.endsWith(".svg")).sort()).toEqual(figures.map(([name]) => name).sort())
+  }, 60_000)
 })
 
 describe("the baseline table", () => {
