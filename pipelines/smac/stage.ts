@@ -15,7 +15,7 @@
  * last checkpoint and ends with the same bytes as an uninterrupted run.
  */
 import { Context, Effect, Option, Schema } from "effect"
-import { BUILTIN_MAP_NAMES, BUILTIN_MAPS, type BuiltinMapName } from "../../src/envs/smac/MapSpec.ts"
+import { BUILTIN_MAP_NAMES, BUILTIN_MAPS, type BuiltinMapName, MapSpec } from "../../src/envs/smac/MapSpec.ts"
 import { makeEnv } from "../../src/envs/smac/Env.ts"
 import { type Recording, renderHtml } from "../../src/envs/smac/Replay.ts"
 import { RECURRENT_ALGOS, type RecurrentAlgo, type RecurrentTraining } from "../../src/learners/recurrent.ts"
@@ -28,6 +28,7 @@ import { vegaLiteToSvg } from "../../src/report/svg.ts"
 import { codeVersion, defineStage } from "../../src/store/Stage.ts"
 import { digestOf } from "../../src/store/Canonical.ts"
 import { LiveRuns } from "../../src/store/Live.ts"
+import { canonicalJson } from "../../src/store/Canonical.ts"
 
 /** The paper's budget (Figure 4's x axis: 2 million steps). */
 export const PAPER_BUDGET = 2_000_000
@@ -50,8 +51,38 @@ export const DEFAULT_BUDGETS: Readonly<Record<BuiltinMapName, number>> = {
 export const defaultBudget = (maps: ReadonlyArray<BuiltinMapName>): number =>
   Math.max(...maps.map((m) => DEFAULT_BUDGETS[m]))
 
+/**
+ * A map of a config: a built-in map by name, or a whole map (e.g. read from a file by `--maps
+ * my-map.json`), which then is part of the artifact's key like any other config field.
+ */
+export const SmacMapEntry = Schema.Union([Schema.Literals(BUILTIN_MAP_NAMES as [BuiltinMapName, ...Array<BuiltinMapName>]), MapSpec])
+export type SmacMapEntry = typeof SmacMapEntry.Type
+
+/** The map an entry stands for. */
+export const mapOf = (entry: SmacMapEntry): MapSpec => (typeof entry === "string" ? BUILTIN_MAPS[entry] : entry)
+/** The name its runs, streams and files go by. */
+export const mapNameOf = (entry: SmacMapEntry): string => (typeof entry === "string" ? entry : entry.name)
+
+/**
+ * Map names identify runs, their random streams and their files, so within a config they must
+ * be unique, and a map given whole may not take a built-in map's name unless it is that map.
+ */
+const mapNameProblems = (maps: ReadonlyArray<SmacMapEntry>): Array<Schema.FilterIssue> => {
+  const problems: Array<Schema.FilterIssue> = []
+  const seen = new Set<string>()
+  maps.forEach((entry, i) => {
+    const name = mapNameOf(entry)
+    if (seen.has(name)) problems.push({ path: [i], issue: `a second map named "${name}"; give each map of a config its own name` })
+    seen.add(name)
+    if (typeof entry !== "string" && Object.hasOwn(BUILTIN_MAPS, name) && canonicalJson(entry) !== canonicalJson(BUILTIN_MAPS[name as BuiltinMapName])) {
+      problems.push({ path: [i], issue: `named "${name}", a built-in map's name, but not that map; rename it (runs, their random streams and files go by the map's name)` })
+    }
+  })
+  return problems
+}
+
 export const SmacConfig = Schema.Struct({
-  maps: Schema.Array(Schema.Literals(BUILTIN_MAP_NAMES as [BuiltinMapName, ...Array<BuiltinMapName>])),
+  maps: Schema.Array(SmacMapEntry).check(Schema.makeFilter(mapNameProblems)),
   algos: Schema.Array(Schema.Literals(RECURRENT_ALGOS)),
   seeds: Schema.Array(Schema.Int),
   /** Root seed of every stream. */
@@ -85,7 +116,7 @@ const CHUNK = 1_000
  * is resumed (or found finished) by any config that contains it: another seed list, more
  * learners, or a separate process training just that run.
  */
-export const runCheckpointKey = (config: SmacConfig, algo: RecurrentAlgo, map: BuiltinMapName, seed: number): string =>
+export const runCheckpointKey = (config: SmacConfig, algo: RecurrentAlgo, map: SmacMapEntry, seed: number): string =>
   digestOf({
     stage: "smac",
     version: 1,
@@ -107,7 +138,7 @@ const noCheckpoints: typeof Checkpoints.Service = { load: () => Effect.succeed(u
 export const trainRun = (
   config: SmacConfig,
   algo: RecurrentAlgo,
-  map: BuiltinMapName,
+  map: SmacMapEntry,
   seed: number,
   options: {
     readonly resume: boolean
@@ -119,8 +150,8 @@ export const trainRun = (
   Effect.gen(function*() {
     // Absent (a sweep's worker, a library caller): no checkpoints, as `Checkpoints.none`.
     const checkpoints = Option.getOrUndefined(yield* Effect.serviceOption(Checkpoints)) ?? noCheckpoints
-    const name = `${algo}-${map}-seed${seed}`
-    const spec = BUILTIN_MAPS[map]
+    const spec = mapOf(map)
+    const name = `${algo}-${spec.name}-seed${seed}`
     const learner = buildSmacLearner(algo, smacShape(makeEnv(spec)), config.learners)
     const key = runCheckpointKey(config, algo, map, seed)
     const resumed = options.resume ? yield* checkpoints.load(key, name) : undefined
@@ -132,7 +163,7 @@ export const trainRun = (
     // The curve as it grows, for `fsv dashboard` (absent: nothing is written).
     const live = Option.getOrUndefined(yield* Effect.serviceOption(LiveRuns))
     const runConfig = { ...config, algos: [algo], maps: [map], seeds: [seed] }
-    yield* live?.begin(key, { kind: "run", stage: "smac", name, algo, map, seed, budget: config.run.steps, config: runConfig }, trainer.results()) ?? Effect.void
+    yield* live?.begin(key, { kind: "run", stage: "smac", name, algo, map: spec.name, seed, budget: config.run.steps, config: runConfig }, trainer.results()) ?? Effect.void
     let lastSaved = trainer.stepsDone()
     while (!trainer.done()) {
       const before = trainer.results().length
@@ -147,7 +178,7 @@ export const trainRun = (
     }
     yield* live?.end(key, name) ?? Effect.void
     // The first test episode's start, played greedily by the final parameters: the run's replay page.
-    return { algo, map, seed, curve: trainer.results(), replay: trainer.recordGreedy(0), params: trainer.state().params }
+    return { algo, map: spec.name, seed, curve: trainer.results(), replay: trainer.recordGreedy(0), params: trainer.state().params }
   }).pipe(Effect.scoped)
 
 // ---------------------------------------------------------------------------------------
@@ -183,7 +214,7 @@ export const renderReport = (config: SmacConfig, runs: ReadonlyArray<SmacRun>): 
     "| map | learner | final win rate (mean over seeds) | best win rate | first t with win ≥ 0.9 | final test return | best test return | paper, Figure 4 (2M steps, 5 runs) |",
     "|---|---|---:|---:|---:|---:|---:|---|"
   ]
-  for (const map of config.maps) {
+  for (const map of config.maps.map(mapNameOf)) {
     for (const algo of config.algos) {
       const mine = runs.filter((r) => r.algo === algo && r.map === map)
       if (mine.length === 0) continue
@@ -227,18 +258,19 @@ export const smacStage = defineStage({
       for (const map of config.maps) {
         for (const algo of config.algos) {
           for (const seed of config.seeds) {
+            const name = mapNameOf(map)
             const run = yield* trainRun(config, algo, map, seed, {
               resume: checkpointing.resume,
               checkpointEvery: checkpointing.every,
               onResume: (t) => {
                 task.skip?.(t)
-                ctx.progress.log(`smac: ${algo} ${map} seed ${seed}: resuming from its checkpoint at t = ${t}`)
+                ctx.progress.log(`smac: ${algo} ${name} seed ${seed}: resuming from its checkpoint at t = ${t}`)
               },
-              onProgress: (t, win) => task.update(before + t, `${algo} ${map} seed ${seed} · win ${win === undefined ? "–" : fmt(win)}`)
+              onProgress: (t, win) => task.update(before + t, `${algo} ${name} seed ${seed} · win ${win === undefined ? "–" : fmt(win)}`)
             })
             before += config.run.steps
             runs.push(run)
-            ctx.progress.log(`smac: ${algo} ${map} seed ${seed}: final win rate ${fmt(run.curve.at(-1)?.winRate ?? 0)}`)
+            ctx.progress.log(`smac: ${algo} ${name} seed ${seed}: final win rate ${fmt(run.curve.at(-1)?.winRate ?? 0)}`)
           }
         }
       }

@@ -26,8 +26,8 @@ import { Argument, Command, Flag } from "effect/cli"
 import { decodeCheckpoint } from "../../pipelines/smac/checkpoint.ts"
 import { evaluateGreedy, type GreedyEvaluation } from "../../pipelines/smac/evaluate.ts"
 import { type SmacCurvePoint, SmacResult } from "../../pipelines/smac/results.ts"
-import { paramsFile, runCheckpointKey, SmacConfig } from "../../pipelines/smac/stage.ts"
-import { BUILTIN_MAPS, type BuiltinMapName } from "../envs/smac/MapSpec.ts"
+import { mapNameOf, mapOf, paramsFile, runCheckpointKey, SmacConfig } from "../../pipelines/smac/stage.ts"
+import type { MapSpec } from "../envs/smac/MapSpec.ts"
 import { renderHtml } from "../envs/smac/Replay.ts"
 import { readArtifactText } from "../store/ArtifactStore.ts"
 import { LIVE_DIR, LiveHeader } from "../store/Live.ts"
@@ -55,7 +55,9 @@ export class BadCount extends Schema.TaggedError<BadCount>()("BadCount", { flag:
 interface Trained {
   readonly config: SmacConfig
   readonly algo: SmacConfig["algos"][number]
-  readonly map: BuiltinMapName
+  /** The map's name, and the map itself (from the config: built-in or given whole). */
+  readonly map: string
+  readonly spec: MapSpec
   readonly seed: number
   readonly name: string
   readonly params: Float32Array
@@ -82,6 +84,12 @@ const readCheckpoint = (file: string) =>
     return yield* Effect.try({ try: () => decodeCheckpoint(text), catch: (e) => invalid(file, `it is not a smac checkpoint (${String(e)}).`) })
   })
 
+/** The map named `name` in `config`'s maps. */
+const specIn = (source: string, config: SmacConfig, name: string) => {
+  const entry = config.maps.find((m) => mapNameOf(m) === name)
+  return entry === undefined ? Effect.fail(invalid(source, `its config has no map named ${name}.`)) : Effect.succeed(mapOf(entry))
+}
+
 const fromArtifact = (dir: string, run: string | undefined, checkpoint: string | undefined): Effect.Effect<Trained, EvaluateSourceInvalid> =>
   Effect.gen(function*() {
     const record = yield* readKeyRecord(dir).pipe(Effect.mapError((e) => invalid(dir, e.message)))
@@ -99,12 +107,13 @@ const fromArtifact = (dir: string, run: string | undefined, checkpoint: string |
         : `it has no run ${run} (its runs: ${names.join(", ")}).`)
     }
     const algo = chosen.algo as Trained["algo"]
-    const map = chosen.map as BuiltinMapName
+    const map = chosen.map
+    const spec = yield* specIn(dir, config, map)
     const name = `${algo}-${map}-seed${chosen.seed}`
     if (checkpoint !== undefined) {
       const state = yield* readCheckpoint(checkpoint)
       if (basename(checkpoint, ".json") !== name) yield* Console.error(`note: ${checkpoint} is named for another run than ${name}; its parameters are played as ${name}'s.`)
-      return { config, algo, map, seed: chosen.seed, name, params: state.params, tEnv: state.tEnv, curve: state.curve }
+      return { config, algo, map, spec, seed: chosen.seed, name, params: state.params, tEnv: state.tEnv, curve: state.curve }
     }
     const file = join(dir, paramsFile(chosen.algo, chosen.map, chosen.seed))
     if (!existsSync(file)) {
@@ -114,7 +123,7 @@ const fromArtifact = (dir: string, run: string | undefined, checkpoint: string |
     const bytes = yield* readBytes(dir, file)
     if (bytes.byteLength % 4 !== 0) return yield* invalid(dir, `${file} is ${bytes.byteLength} bytes, not whole float32 values.`)
     const params = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))
-    return { config, algo, map, seed: chosen.seed, name, params, tEnv: undefined, curve: chosen.curve }
+    return { config, algo, map, spec, seed: chosen.seed, name, params, tEnv: undefined, curve: chosen.curve }
   })
 
 const fromCheckpoint = (file: string): Effect.Effect<Trained, EvaluateSourceInvalid> =>
@@ -131,11 +140,13 @@ const fromCheckpoint = (file: string): Effect.Effect<Trained, EvaluateSourceInva
     const header = yield* decodeWith(LiveHeader, file, `${livePath}'s header`, yield* parseJson(file, livePath, first))
     const config = yield* decodeWith(SmacConfig, file, `${livePath}'s config`, header.config)
     const algo = header.algo as Trained["algo"]
-    const map = header.map as BuiltinMapName
-    if (runCheckpointKey(config, algo, map, header.seed) !== key) {
+    const map = header.map
+    const entry = config.maps.find((m) => mapNameOf(m) === map)
+    if (entry === undefined) return yield* invalid(file, `its live file's config has no map named ${map}.`)
+    if (runCheckpointKey(config, algo, entry, header.seed) !== key) {
       yield* Console.error(`note: ${file} was written by other code than this fsv's (its key differs); its parameters are read with this code's layout.`)
     }
-    return { config, algo, map, seed: header.seed, name, params: state.params, tEnv: state.tEnv, curve: state.curve }
+    return { config, algo, map, spec: mapOf(entry), seed: header.seed, name, params: state.params, tEnv: state.tEnv, curve: state.curve }
   })
 
 /** The evaluation's record: what was played, from where, and what came out. */
@@ -189,7 +200,7 @@ export const evaluateCommand = Command.make(
       if (!Number.isSafeInteger(n) || n < 1) return yield* new BadCount({ flag: "episodes", given: n, least: 1 })
       if (!Number.isSafeInteger(first) || first < 0) return yield* new BadCount({ flag: "first-episode", given: first, least: 0 })
       if (!Number.isSafeInteger(replays) || replays < 0) return yield* new BadCount({ flag: "replays", given: replays, least: 0 })
-      const trainedOn = BUILTIN_MAPS[trained.map]
+      const trainedOn = trained.spec
       const playOn = Option.isSome(map) ? yield* resolveMap(map.value) : trainedOn
       const evaluation = yield* Effect.fromResult(evaluateGreedy({
         algo: trained.algo,

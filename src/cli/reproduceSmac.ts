@@ -1,5 +1,5 @@
 /**
- * `fsv reproduce smac [--maps 3m,2s3z] [--algos qmix,fsv] [--seeds 0,1] [--budget N|paper]
+ * `fsv reproduce smac [--maps 3m,2s3z,my_map.json] [--algos qmix,fsv] [--seeds 0,1] [--budget N|paper]
  * [--preset pymarl|pymarl2|fsv-authors] [--config FILE] [--backend wasm] [--threads N] [--store DIR] [--resume]
  * [--checkpoint-every N]`: train
  * every learner on every map and seed, store result.json, metrics.jsonl, report.md and one
@@ -11,7 +11,7 @@
  * `--maps`, `--algos` and `--seeds` apply. The result is decoded by the stage's Schema, so a
  * wrong field fails with its path before anything runs.
  */
-import { Console, Effect, Layer, Option, Schema } from "effect"
+import { Console, Effect, type FileSystem, Layer, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import { CHECKPOINT_EVERY, DEFAULT_BUDGETS, defaultBudget, defaultSmacConfig, PAPER_BUDGET, SmacCheckpointing, smacStage } from "../../pipelines/smac/stage.ts"
 import { BUILTIN_MAP_NAMES, type BuiltinMapName } from "../envs/smac/MapSpec.ts"
@@ -24,6 +24,8 @@ import { LiveRuns } from "../store/Live.ts"
 import { decodeConfig, runStage } from "../store/Stage.ts"
 import { backendFlag, storeFlag, threadsFlag } from "./flags.ts"
 import { readConfigFile } from "../store/ConfigFile.ts"
+import { resolveMap } from "./smac.ts"
+import type { FileUnreadable, MapInvalid, UnknownMap } from "../envs/smac/errors.ts"
 
 /** `--budget` is neither a positive whole number of steps nor "paper". */
 export class BadBudget extends Schema.TaggedError<BadBudget>()("BadBudget", { given: Schema.String }) {
@@ -71,7 +73,7 @@ export const mergeJson = (base: unknown, over: unknown): unknown => {
 export const smacReproduceCommand = Command.make(
   "smac",
   {
-    maps: Flag.String("maps").pipe(Flag.withDescription("Comma-separated maps (default 3m): 3m, 8m, 5m_vs_6m, 2s3z, 3s_vs_5z, MMM2."), Flag.optional),
+    maps: Flag.String("maps").pipe(Flag.withDescription("Comma-separated maps (default 3m): built-in names (3m, 8m, 5m_vs_6m, 2s3z, 3s_vs_5z, MMM2) or map JSON files."), Flag.optional),
     algos: Flag.String("algos").pipe(Flag.withDescription("Comma-separated learners (default qmix,fsv): vdn, qmix, qtran, fsv."), Flag.optional),
     seeds: Flag.String("seeds").pipe(Flag.withDescription("Comma-separated seeds (default 0)."), Flag.optional),
     budget: Flag.String("budget").pipe(Flag.withDescription(`Environment steps per run, or "paper" (${PAPER_BUDGET}). Default per map: ${budgetTable} (the largest among --maps).`), Flag.optional),
@@ -93,11 +95,14 @@ export const smacReproduceCommand = Command.make(
     Effect.gen(function*() {
       const fromFile = Option.isSome(configFile) ? yield* readConfigFile(configFile.value) : {}
       const fileMaps = (fromFile as { maps?: unknown }).maps
-      const chosenMaps = Option.match(maps, {
-        onNone: () => (Array.isArray(fileMaps) ? fileMaps.map(String) : defaultSmacConfig(1).maps),
-        onSome: list
-      })
-      const steps = yield* resolveBudget(Option.getOrUndefined(budget), chosenMaps)
+      // --maps: built-in names, and paths of map files (.json), each read, checked and put in
+      // the config whole, so the map is part of the artifact's key.
+      const flagMaps = Option.isSome(maps)
+        ? yield* Effect.forEach(list(maps.value), (m): Effect.Effect<unknown, UnknownMap | MapInvalid | FileUnreadable, FileSystem.FileSystem> =>
+          m.endsWith(".json") ? resolveMap(m) : Effect.succeed(m))
+        : undefined
+      const chosenMaps: ReadonlyArray<unknown> = flagMaps ?? (Array.isArray(fileMaps) ? fileMaps : defaultSmacConfig(1).maps)
+      const steps = yield* resolveBudget(Option.getOrUndefined(budget), chosenMaps.filter((m): m is string => typeof m === "string"))
       const recipe = Option.match(preset, { onNone: () => ({}), onSome: (name) => smacPresets[name] })
       const defaults = mergeJson(mergeJson(defaultSmacConfig(steps), recipe), fromFile) as ReturnType<typeof defaultSmacConfig>
       const config = yield* decodeConfig(smacStage, {
