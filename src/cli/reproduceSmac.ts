@@ -73,7 +73,7 @@ export const mergeJson = (base: unknown, over: unknown): unknown => {
 export const smacReproduceCommand = Command.make(
   "smac",
   {
-    maps: Flag.String("maps").pipe(Flag.withDescription("Comma-separated maps (default 3m): built-in names (3m, 8m, 5m_vs_6m, 2s3z, 3s_vs_5z, MMM2) or map JSON files."), Flag.optional),
+    maps: Flag.String("maps").pipe(Flag.withDescription(`Comma-separated maps (default 3m): built-in names (${BUILTIN_MAP_NAMES.join(", ")}) or map JSON files.`), Flag.optional),
     algos: Flag.String("algos").pipe(Flag.withDescription("Comma-separated learners (default qmix,fsv): vdn, qmix, qtran, fsv."), Flag.optional),
     seeds: Flag.String("seeds").pipe(Flag.withDescription("Comma-separated seeds (default 0)."), Flag.optional),
     budget: Flag.String("budget").pipe(Flag.withDescription(`Environment steps per run, or "paper" (${PAPER_BUDGET}). Default per map: ${budgetTable} (the largest among --maps).`), Flag.optional),

@@ -10,7 +10,7 @@ import { Console, Effect, FileSystem, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { makeEnv } from "../envs/smac/Env.ts"
 import { FileUnreadable, type MapInvalid, type UnknownMap } from "../envs/smac/errors.ts"
-import { decodeMap, loadMap, type MapSpec } from "../envs/smac/MapSpec.ts"
+import { BUILTIN_MAP_NAMES, decodeMap, loadMap, type MapSpec } from "../envs/smac/MapSpec.ts"
 import { makePolicy, POLICY_NAMES } from "../envs/smac/policies.ts"
 import { decodeRecording, recordEpisode, renderHtml, summarize } from "../envs/smac/Replay.ts"
 import { stream, streamState } from "../rng/Rng.ts"
@@ -48,7 +48,7 @@ const recordCommand = Command.make(
   "record",
   {
     map: Flag.String("map").pipe(
-      Flag.withDescription("Built-in map (2s3z, 3s_vs_5z, MMM2, 3m, 8m, 5m_vs_6m) or a map JSON file."),
+      Flag.withDescription(`Built-in map (${BUILTIN_MAP_NAMES.join(", ")}) or a map JSON file.`),
       Flag.withDefault("2s3z")
     ),
     seed: Flag.Int("seed").pipe(Flag.withDescription("Root seed of the episode."), Flag.withDefault(0)),

@@ -7,11 +7,21 @@
 import { Effect, Result, Schema } from "effect"
 import { MapInvalid, UnknownMap } from "./errors.ts"
 import { UNIT_TYPE_NAMES, type UnitTypeName } from "./units.ts"
+import map10mVs11m from "./maps/10m_vs_11m.json" with { type: "json" }
+import map25m from "./maps/25m.json" with { type: "json" }
+import map27mVs30m from "./maps/27m_vs_30m.json" with { type: "json" }
+import map2mVs1z from "./maps/2m_vs_1z.json" with { type: "json" }
 import map2s3z from "./maps/2s3z.json" with { type: "json" }
 import map3m from "./maps/3m.json" with { type: "json" }
+import map3s5z from "./maps/3s5z.json" with { type: "json" }
+import map3s5zVs3s6z from "./maps/3s5z_vs_3s6z.json" with { type: "json" }
+import map3sVs3z from "./maps/3s_vs_3z.json" with { type: "json" }
+import map3sVs4z from "./maps/3s_vs_4z.json" with { type: "json" }
 import map3sVs5z from "./maps/3s_vs_5z.json" with { type: "json" }
 import map5mVs6m from "./maps/5m_vs_6m.json" with { type: "json" }
 import map8m from "./maps/8m.json" with { type: "json" }
+import map8mVs9m from "./maps/8m_vs_9m.json" with { type: "json" }
+import mapMMM from "./maps/MMM.json" with { type: "json" }
 import mapMMM2 from "./maps/MMM2.json" with { type: "json" }
 
 const PositiveInt = Schema.Int.pipe(Schema.check(Schema.isGreaterThan(0)))
@@ -122,14 +132,27 @@ const builtin = (json: unknown, name: string): MapSpec => {
   return r.success
 }
 
-/** The maps shipped with SMAC-lite, by SMAC name. */
+/**
+ * The maps shipped with SMAC-lite, by SMAC name: the paper's three, then the rest of SMAC's
+ * scenarios that need no unit type beyond `units.ts` (SMAC smac_maps.py).
+ */
 export const BUILTIN_MAPS = {
   "2s3z": builtin(map2s3z, "2s3z"),
   "3s_vs_5z": builtin(map3sVs5z, "3s_vs_5z"),
   MMM2: builtin(mapMMM2, "MMM2"),
   "3m": builtin(map3m, "3m"),
   "8m": builtin(map8m, "8m"),
-  "5m_vs_6m": builtin(map5mVs6m, "5m_vs_6m")
+  "5m_vs_6m": builtin(map5mVs6m, "5m_vs_6m"),
+  "25m": builtin(map25m, "25m"),
+  "8m_vs_9m": builtin(map8mVs9m, "8m_vs_9m"),
+  "10m_vs_11m": builtin(map10mVs11m, "10m_vs_11m"),
+  "27m_vs_30m": builtin(map27mVs30m, "27m_vs_30m"),
+  "2m_vs_1z": builtin(map2mVs1z, "2m_vs_1z"),
+  "3s_vs_3z": builtin(map3sVs3z, "3s_vs_3z"),
+  "3s_vs_4z": builtin(map3sVs4z, "3s_vs_4z"),
+  MMM: builtin(mapMMM, "MMM"),
+  "3s5z": builtin(map3s5z, "3s5z"),
+  "3s5z_vs_3s6z": builtin(map3s5zVs3s6z, "3s5z_vs_3s6z")
 } as const satisfies Record<string, MapSpec>
 export type BuiltinMapName = keyof typeof BUILTIN_MAPS
 export const BUILTIN_MAP_NAMES = Object.keys(BUILTIN_MAPS) as ReadonlyArray<BuiltinMapName>
