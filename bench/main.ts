@@ -21,4 +21,13 @@ if (name === undefined || !available.includes(name)) {
   process.exit(2)
 }
 const mod = (await import(join(here, `${name}.ts`))) as { run: (args: ReadonlyArray<string>) => Promise<void> }
-await mod.run(args)
+try {
+  await mod.run(args)
+} catch (e) {
+  // A typed failure (a bad --maps file, an unknown name) says what is wrong: print that, not a stack.
+  if (e instanceof Error && typeof (e as { _tag?: unknown })._tag === "string") {
+    process.stderr.write(`error: ${e.message}\n`)
+    process.exit(1)
+  }
+  throw e
+}

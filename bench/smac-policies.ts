@@ -2,7 +2,7 @@
  * `npm run bench -- smac-policies`: the scripted-policy table of SMAC-lite. For every map, 200
  * seeded episodes (seeds 0..199) of uniformly random valid actions and of the focus-fire script:
  * win rate, time-out rate, mean episode length and mean return. Findings about the mechanics, not
- * tuned constants. Options: `--episodes N`; `--trace MAP [--seed N] [--steps K]` prints instead the
+ * tuned constants. Options: `--episodes N`; `--maps a,b,my_map.json` (default: every built-in map); `--trace MAP [--seed N] [--steps K]` prints instead the
  * first K (10) steps of the table's focus-fire episode N (0) on MAP: actions, who hit whom, and
  * every unit's position, hp + shield, weapon cooldown (loops) and target.
  */
@@ -12,9 +12,10 @@ import { BUILTIN_MAP_NAMES, BUILTIN_MAPS, type BuiltinMapName } from "../src/env
 import { makePolicy, POLICY_NAMES, type PolicyName } from "../src/envs/smac/policies.ts"
 import { stream, streamState } from "../src/rng/Rng.ts"
 import { flag } from "./_util.ts"
+import { benchMaps } from "./_maps.ts"
 
 /** The table's episode `seed` of `policy` on `name`: its environment state and policy. */
-const episode = (env: Env, name: BuiltinMapName, policyName: PolicyName, seed: number) => ({
+const episode = (env: Env, name: string, policyName: PolicyName, seed: number) => ({
   s: env.reset(streamState(seed, ["bench", "smac-policies", name, "env"])),
   policy: makePolicy(env, policyName, stream(seed, ["bench", "smac-policies", name, policyName]))
 })
@@ -53,8 +54,9 @@ export async function run(args: ReadonlyArray<string>): Promise<void> {
   const episodes = Number(flag(args, "episodes") ?? 200)
   process.stdout.write(`${episodes} seeded episodes per map and policy\n`)
   process.stdout.write("map        policy      win rate  time-outs  mean length  mean return\n")
-  for (const name of BUILTIN_MAP_NAMES) {
-    const env = makeEnv(BUILTIN_MAPS[name])
+  for (const map of benchMaps(flag(args, "maps"), BUILTIN_MAP_NAMES)) {
+    const name = map.name
+    const env = makeEnv(map)
     const actions = new Int32Array(env.info.nAgents)
     for (const policyName of POLICY_NAMES) {
       let wins = 0

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- smac-train [--backends wasm,node] [--maps 3m,2s3z] [--algos vdn,qmix,qtran,fsv] [--presets pymarl,pymarl2,fsv-authors] [--seconds S] [--updates N] [--threads 1,2] [--split K]`
+ * `npm run bench -- smac-train [--backends wasm,node] [--maps 3m,2s3z,my_map.json] [--algos vdn,qmix,qtran,fsv] [--presets pymarl,pymarl2,fsv-authors] [--seconds S] [--updates N] [--threads 1,2] [--split K]`
  *
  * Sections 1 and the matMul rate run once per backend in `--backends` (default wasm; node needs
  * `npm run setup:native`) and, for wasm, once per thread count in `--threads` (default: 1 and
@@ -30,7 +30,8 @@ import { SMAC_PRESETS, type SmacPreset, smacPresets } from "../pipelines/smac/pr
 import { mergeJson } from "../src/cli/reproduceSmac.ts"
 import { decodeConfig } from "../src/store/Stage.ts"
 import { makeEnv } from "../src/envs/smac/Env.ts"
-import { BUILTIN_MAPS, type BuiltinMapName } from "../src/envs/smac/MapSpec.ts"
+import { BUILTIN_MAPS } from "../src/envs/smac/MapSpec.ts"
+import { benchMaps } from "./_maps.ts"
 import { RECURRENT_ALGOS, type RecurrentAlgo, inputDim } from "../src/learners/recurrent.ts"
 import { buildSmacLearner } from "../pipelines/smac/learners.ts"
 import { smacShape } from "../pipelines/smac/EpisodeRunner.ts"
@@ -70,7 +71,7 @@ const splitBound = async (algos: ReadonlyArray<RecurrentAlgo>, K: number, n: num
 export async function run(args: ReadonlyArray<string>): Promise<void> {
   const threadCounts = (flag(args, "threads") ?? [...new Set([1, defaultThreads()])].join(",")).split(",").map(Number)
   const algos = (flag(args, "algos")?.split(",") ?? [...RECURRENT_ALGOS]) as Array<RecurrentAlgo>
-  const maps = (flag(args, "maps") ?? "3m,2s3z").split(",") as Array<BuiltinMapName>
+  const maps = benchMaps(flag(args, "maps"), ["3m", "2s3z"])
   const seconds = Number((flag(args, "seconds") ?? "60"))
   const n = Number((flag(args, "updates") ?? "10"))
   const load = () => loadavg()[0]!.toFixed(1)
@@ -135,7 +136,7 @@ export async function run(args: ReadonlyArray<string>): Promise<void> {
     process.stdout.write(`training throughput, preset ${preset} (${config.run.envs} envs, ${config.run.updatesPerRun} update(s) per ${config.run.envs} episodes), ${seconds} s each, on ${tf.getBackend()}\n`)
     for (const map of maps) {
       for (const algo of algos) {
-        const spec = BUILTIN_MAPS[map]
+        const spec = map
         const learner = buildSmacLearner(algo, smacShape(makeEnv(spec)), config.learners)
         const trainer = createSmacTrainer({ map: spec, learner, settings: { ...config.run, testInterval: 10_000_000 }, rootSeed: 0, seed: 0 })
         while (trainer.updatesDone() === 0) trainer.advance(100)
@@ -147,7 +148,7 @@ export async function run(args: ReadonlyArray<string>): Promise<void> {
         const secs = (performance.now() - t0) / 1000
         const ups = trainer.updatesDone() - u0
         const rate = (trainer.stepsDone() - s0) / secs
-        process.stdout.write(`  ${map.padEnd(5)} ${algo.padEnd(5)} ${rate.toFixed(0).padStart(6)} env steps/s, ` +
+        process.stdout.write(`  ${map.name.padEnd(5)} ${algo.padEnd(5)} ${rate.toFixed(0).padStart(6)} env steps/s, ` +
           `${((trainer.updateMillis() - m0) / Math.max(1, ups)).toFixed(0)} ms/update over ${ups} updates, a 2M-step run ≈ ${(2e6 / rate / 60).toFixed(0)} min (load ${load()})\n`)
         trainer.dispose()
       }

@@ -4,10 +4,12 @@
  * agent's observation and the state into reused buffers, then `step`. Median of 5 repeats of
  * ~0.6 s each after a warm-up. Options: `--repeats N`, `--seconds S`, `--cpu` (divide by the
  * process's CPU time instead of wall time: steadier on a machine shared with other jobs, where a
- * wall-clock rate also counts the time the process waited for a core).
+ * wall-clock rate also counts the time the process waited for a core), `--maps a,b,my_map.json`
+ * (default: every built-in map).
  */
 import { makeEnv } from "../src/envs/smac/Env.ts"
-import { BUILTIN_MAP_NAMES, BUILTIN_MAPS } from "../src/envs/smac/MapSpec.ts"
+import { BUILTIN_MAP_NAMES, type MapSpec } from "../src/envs/smac/MapSpec.ts"
+import { benchMaps } from "./_maps.ts"
 import { randomActions } from "../src/envs/smac/policies.ts"
 import { stream, streamState } from "../src/rng/Rng.ts"
 import { flag, median } from "./_util.ts"
@@ -19,8 +21,9 @@ const cpuSeconds = (): number => {
 }
 
 /** Agent-steps per second (wall, or CPU with `cpu`) over `seconds` of random play on `mapName`. */
-const measure = (mapName: keyof typeof BUILTIN_MAPS, seconds: number, seed: number, cpu = false): number => {
-  const env = makeEnv(BUILTIN_MAPS[mapName])
+const measure = (map: MapSpec, seconds: number, seed: number, cpu = false): number => {
+  const mapName = map.name
+  const env = makeEnv(map)
   const { nAgents, obsSize, stateSize } = env.info
   const policy = stream(seed, ["bench", "smac", mapName, "policy"])
   const actions = new Int32Array(nAgents)
@@ -51,9 +54,9 @@ export async function run(args: ReadonlyArray<string>): Promise<void> {
   const repeats = Number(flag(args, "repeats") ?? 5)
   const seconds = Number(flag(args, "seconds") ?? 0.6)
   const cpu = args.includes("--cpu")
-  for (const name of BUILTIN_MAP_NAMES) {
-    measure(name, 0.3, 0) // warm-up (JIT)
-    const rates = Array.from({ length: repeats }, (_, r) => measure(name, seconds, r + 1, cpu))
-    process.stdout.write(`${name.padEnd(9)} ${Math.round(median(rates)).toString().padStart(7)} agent-steps/${cpu ? "cpu-s" : "s"}\n`)
+  for (const map of benchMaps(flag(args, "maps"), BUILTIN_MAP_NAMES)) {
+    measure(map, 0.3, 0) // warm-up (JIT)
+    const rates = Array.from({ length: repeats }, (_, r) => measure(map, seconds, r + 1, cpu))
+    process.stdout.write(`${map.name.padEnd(12)} ${Math.round(median(rates)).toString().padStart(7)} agent-steps/${cpu ? "cpu-s" : "s"}\n`)
   }
 }
