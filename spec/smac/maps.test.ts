@@ -51,6 +51,18 @@ describe("map schema", () => {
     expect(text).toContain(`at ["pathable"][0]`)
   })
 
+  it("checks every unit of a spawn grid, not only its centre, against the pathable area", () => {
+    // 2s3z's band is y in [8, 24). Allies centred at y = 8.5: the grid's first row (stalker,
+    // stalker, zealot; row radius 0.625) sits at 8.5 − 2.35 / 2 + 0.625 = 7.95, off the band
+    // (grid height 2 × (0.625 + 0.5 + 0) + 2 × 0.05 = 2.35); the second row, at 9.25, is on it.
+    const text = issues(edited((m) => {
+      m.allies.y = 8.5
+    }))
+    expect(text).toContain(`at ["allies"]`)
+    expect(text).toContain("3 unit(s) of the spawn grid would start off the pathable area")
+    expect(text).not.toContain(`at ["enemies"]`)
+  })
+
   it("loadMap fails with UnknownMap for a name that is not built in", async () => {
     const exit = await Effect.runPromise(Effect.result(loadMap("4m")))
     expect(Result.isFailure(exit) && exit.failure._tag).toBe("UnknownMap")

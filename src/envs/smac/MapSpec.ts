@@ -6,7 +6,8 @@
  */
 import { Effect, Result, Schema } from "effect"
 import { MapInvalid, UnknownMap } from "./errors.ts"
-import { UNIT_TYPE_NAMES, type UnitTypeName } from "./units.ts"
+import { placeGroup } from "./spawn.ts"
+import { UNIT_TYPE_NAMES } from "./units.ts"
 import map10mVs11m from "./maps/10m_vs_11m.json" with { type: "json" }
 import map25m from "./maps/25m.json" with { type: "json" }
 import map27mVs30m from "./maps/27m_vs_30m.json" with { type: "json" }
@@ -95,6 +96,15 @@ const crossFieldIssues = (m: MapSpec): Array<string> => {
   for (const [path, p] of points) {
     if (!pathable(p.x, p.y)) issues.push(formatIssue(path, `Point (${p.x}, ${p.y}) is not on a pathable cell`))
   }
+  // Every unit of a spawn grid, not only its centre: a big group can reach off the pathable area.
+  for (const [side, mirror] of [["allies", false], ["enemies", true]] as const) {
+    if (!pathable(m[side].x, m[side].y)) continue // reported above
+    const off = placeGroup(m[side], mirror).map((u, k) => ({ ...u, k })).filter((u) => !pathable(u.x, u.y))
+    if (off.length > 0) {
+      const shown = off.slice(0, 3).map((u) => `unit ${u.k} (${u.type}) at (${u.x.toFixed(2)}, ${u.y.toFixed(2)})`).join(", ")
+      issues.push(formatIssue(`["${side}"]`, `${off.length} unit(s) of the spawn grid would start off the pathable area: ${shown}${off.length > 3 ? ", …" : ""}; move the group point or make the area pathable`))
+    }
+  }
   const sides = [["allies", "allyTypeIds"], ["enemies", "enemyTypeIds"]] as const
   for (const [side, idsKey] of sides) {
     const ids = m[idsKey]
@@ -163,6 +173,5 @@ const isBuiltin = (name: string): name is BuiltinMapName => Object.hasOwn(BUILTI
 export const loadMap = (name: string): Effect.Effect<MapSpec, UnknownMap> =>
   isBuiltin(name) ? Effect.succeed(BUILTIN_MAPS[name]) : Effect.fail(new UnknownMap({ name, known: BUILTIN_MAP_NAMES }))
 
-/** Types on one side, expanded in spawn order. */
-export const expandUnits = (group: MapSpec["allies"]): Array<UnitTypeName> =>
-  group.units.flatMap(({ type, count }) => Array.from({ length: count }, () => type))
+/** Types on one side, expanded in spawn order (defined beside the spawn grid it feeds). */
+export { expandUnits } from "./spawn.ts"

@@ -8,8 +8,11 @@
  * Agent order is SMAC's (S2 `init_units`): allies sorted by (type id, x, y).
  */
 import type { MapSpec } from "./MapSpec.ts"
-import { expandUnits } from "./MapSpec.ts"
 import { UNIT_TYPES, type UnitTypeName } from "./units.ts"
+
+/** A group's units one by one, in its listing order. */
+export const expandUnits = (group: MapSpec["allies"]): Array<UnitTypeName> =>
+  group.units.flatMap(({ type, count }) => Array.from({ length: count }, () => type))
 
 /** SL `GROUP_BUFFER`: gap between neighbouring units of a spawn grid. */
 const GROUP_BUFFER = 0.05
