@@ -11,7 +11,7 @@ import { type NestedPayoff, nestFlat } from "../../src/envs/matrix.ts"
 import { compactJson } from "../../src/report/json.ts"
 import { fixed, markdownTable } from "../../src/report/markdown.ts"
 import { vegaLiteToSvg } from "../../src/report/svg.ts"
-import { barFigure } from "../../src/report/charts.ts"
+import { barFigure, median } from "../../src/report/charts.ts"
 import type { ExperimentFigures } from "../../src/sweep/Figures.ts"
 import type { SliceResult } from "./train.ts"
 
@@ -125,12 +125,6 @@ const payoffTable = (counts: ReadonlyArray<number>, flat: ReadonlyArray<number>)
     jointActions(counts).map((u, j) => [`(${u.map(actionName).join(",")})`, fixed(flat[j]!)]),
     ["l", "r"]
   )
-}
-
-const median = (xs: ReadonlyArray<number>): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = s.length >> 1
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2
 }
 
 /** One line per acceptance criterion of the paper's result, with the numbers behind it. */

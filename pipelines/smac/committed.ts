@@ -6,7 +6,7 @@
  */
 import { Schema } from "effect"
 import { RECURRENT_ALGOS } from "../../src/learners/recurrent.ts"
-import type { Figure } from "../../src/report/charts.ts"
+import { type Figure, median } from "../../src/report/charts.ts"
 import { SmacCurvePoint, winRateFigures } from "./results.ts"
 
 /** One finished run, as committed. */
@@ -42,13 +42,6 @@ export const SMAC_PUBLISHED: Readonly<Record<string, Readonly<Partial<Record<(ty
   "2s3z": { qmix: 0.99, vdn: 0.97 },
   "3s_vs_5z": { qmix: 0.87, vdn: 0.91 },
   MMM2: { qmix: 0.69, vdn: 0.01 }
-}
-
-/** The median of `xs` (the mean of the middle two for an even count). */
-export const median = (xs: ReadonlyArray<number>): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = Math.floor(s.length / 2)
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2
 }
 
 const pct = (x: number): string => `${Math.round(x * 100)}%`

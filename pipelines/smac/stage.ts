@@ -26,9 +26,8 @@ import { createSmacTrainer, defaultSmacRunSettings, SmacRunSettings } from "./tr
 import { type SmacResult, type SmacRun, winRateFigures } from "./results.ts"
 import { vegaLiteToSvg } from "../../src/report/svg.ts"
 import { codeVersion, defineStage } from "../../src/store/Stage.ts"
-import { digestOf } from "../../src/store/Canonical.ts"
+import { canonicalJson, digestOf } from "../../src/store/Canonical.ts"
 import { LiveRuns } from "../../src/store/Live.ts"
-import { canonicalJson } from "../../src/store/Canonical.ts"
 
 /** The paper's budget (Figure 4's x axis: 2 million steps). */
 export const PAPER_BUDGET = 2_000_000
@@ -140,8 +139,10 @@ export const runCheckpointKey = (config: SmacConfig, algo: RecurrentAlgo, map: S
     code: codeVersion().source
   })
 
+/** A run's name: its checkpoint, live file, replay page and parameters go by it. */
+export const runName = (algo: string, map: string, seed: number): string => `${algo}-${map}-seed${seed}`
 /** Where a run's final parameters live in the artifact. */
-export const paramsFile = (algo: string, map: string, seed: number): string => `params/${algo}-${map}-seed${seed}.f32`
+export const paramsFile = (algo: string, map: string, seed: number): string => `params/${runName(algo, map, seed)}.f32`
 
 const noCheckpoints: typeof Checkpoints.Service = { load: () => Effect.succeed(undefined), save: () => Effect.void }
 
@@ -162,7 +163,7 @@ export const trainRun = (
     // Absent (a sweep's worker, a library caller): no checkpoints, as `Checkpoints.none`.
     const checkpoints = Option.getOrUndefined(yield* Effect.serviceOption(Checkpoints)) ?? noCheckpoints
     const spec = mapOf(map)
-    const name = `${algo}-${spec.name}-seed${seed}`
+    const name = runName(algo, spec.name, seed)
     const learner = buildSmacLearner(algo, smacShape(makeEnv(spec)), config.learners)
     const key = runCheckpointKey(config, algo, map, seed)
     const resumed = options.resume ? yield* checkpoints.load(key, name) : undefined
@@ -292,7 +293,7 @@ export const smacStage = defineStage({
         "report.md": renderReport(config, runs)
       }
       for (const r of runs) {
-        files[`replays/${r.algo}-${r.map}-seed${r.seed}.html`] = renderHtml(r.replay)
+        files[`replays/${runName(r.algo, r.map, r.seed)}.html`] = renderHtml(r.replay)
         files[paramsFile(r.algo, r.map, r.seed)] = new Uint8Array(r.params.buffer, r.params.byteOffset, r.params.byteLength)
       }
       const curves = runs.map((r) => ({ series: r.algo, map: r.map, curve: r.curve.map((p) => ({ t: p.t, value: p.winRate })) }))

@@ -7,7 +7,8 @@ import { readFileSync, readdirSync } from "node:fs"
 import { join, resolve } from "node:path"
 import { Schema } from "effect"
 import { describe, expect, it } from "vitest"
-import { CommittedRun, median, renderBaselineTable, replaceMarkedTable, TABLE_BEGIN, TABLE_END } from "../../pipelines/smac/committed.ts"
+import { median } from "../../src/report/charts.ts"
+import { CommittedRun, renderBaselineTable, replaceMarkedTable, TABLE_BEGIN, TABLE_END } from "../../pipelines/smac/committed.ts"
 import { readCommitted, renderCommittedFigures } from "../../scripts/smac-results.ts"
 
 const ROOT = resolve(import.meta.dirname, "../..")

@@ -9,8 +9,7 @@
  *   parameters, `stage.json` its config), with `--run qmix-2s3z-seed0` when it holds several runs;
  * - or a checkpoint, `<store>/.checkpoints/<key>/<run>.json`, of a run finished or in progress:
  *   its parameters, and the config from the run's live file beside it
- *   (`<store>/.live/<key>/<run>.jsonl`).
- *
+ *   (`<store>/.live/<key>/<run>.jsonl`);
  * - or an artifact with `--checkpoint FILE`: that checkpoint's parameters, the artifact's config.
  *
  * The episodes start from the run's own test starts. By default they are the run's last test
@@ -26,7 +25,7 @@ import { Argument, Command, Flag } from "effect/cli"
 import { decodeCheckpoint } from "../../pipelines/smac/checkpoint.ts"
 import { evaluateGreedy, type GreedyEvaluation } from "../../pipelines/smac/evaluate.ts"
 import { type SmacCurvePoint, SmacResult } from "../../pipelines/smac/results.ts"
-import { mapNameOf, mapOf, paramsFile, runCheckpointKey, SmacConfig } from "../../pipelines/smac/stage.ts"
+import { mapNameOf, mapOf, paramsFile, runCheckpointKey, runName, SmacConfig, type SmacMapEntry } from "../../pipelines/smac/stage.ts"
 import type { MapSpec } from "../envs/smac/MapSpec.ts"
 import { renderHtml } from "../envs/smac/Replay.ts"
 import { readArtifactText } from "../store/ArtifactStore.ts"
@@ -84,10 +83,10 @@ const readCheckpoint = (file: string) =>
     return yield* Effect.try({ try: () => decodeCheckpoint(text), catch: (e) => invalid(file, `it is not a smac checkpoint (${String(e)}).`) })
   })
 
-/** The map named `name` in `config`'s maps. */
-const specIn = (source: string, config: SmacConfig, name: string) => {
+/** The entry of `config`'s maps named `name`. */
+const entryIn = (source: string, config: SmacConfig, name: string): Effect.Effect<SmacMapEntry, EvaluateSourceInvalid> => {
   const entry = config.maps.find((m) => mapNameOf(m) === name)
-  return entry === undefined ? Effect.fail(invalid(source, `its config has no map named ${name}.`)) : Effect.succeed(mapOf(entry))
+  return entry === undefined ? Effect.fail(invalid(source, `its config has no map named ${name}.`)) : Effect.succeed(entry)
 }
 
 const fromArtifact = (dir: string, run: string | undefined, checkpoint: string | undefined): Effect.Effect<Trained, EvaluateSourceInvalid> =>
@@ -97,7 +96,7 @@ const fromArtifact = (dir: string, run: string | undefined, checkpoint: string |
     const config = yield* decodeWith(SmacConfig, dir, "stage.json's config", record.config)
     const resultText = yield* readArtifactText(dir, "result.json").pipe(Effect.mapError((e) => invalid(dir, e.message)))
     const result = yield* decodeWith(SmacResult, dir, "result.json", yield* parseJson(dir, "result.json", resultText))
-    const names = result.runs.map((r) => `${r.algo}-${r.map}-seed${r.seed}`)
+    const names = result.runs.map((r) => runName(r.algo, r.map, r.seed))
     const chosen = run === undefined
       ? (result.runs.length === 1 ? result.runs[0] : undefined)
       : result.runs.find((_, i) => names[i] === run)
@@ -108,16 +107,17 @@ const fromArtifact = (dir: string, run: string | undefined, checkpoint: string |
     }
     const algo = chosen.algo as Trained["algo"]
     const map = chosen.map
-    const spec = yield* specIn(dir, config, map)
-    const name = `${algo}-${map}-seed${chosen.seed}`
+    const spec = mapOf(yield* entryIn(dir, config, map))
+    const name = runName(algo, map, chosen.seed)
     if (checkpoint !== undefined) {
       const state = yield* readCheckpoint(checkpoint)
       if (basename(checkpoint, ".json") !== name) yield* Console.error(`note: ${checkpoint} is named for another run than ${name}; its parameters are played as ${name}'s.`)
       return { config, algo, map, spec, seed: chosen.seed, name, params: state.params, tEnv: state.tEnv, curve: state.curve }
     }
-    const file = join(dir, paramsFile(chosen.algo, chosen.map, chosen.seed))
+    const relative = paramsFile(algo, map, chosen.seed)
+    const file = join(dir, relative)
     if (!existsSync(file)) {
-      return yield* invalid(dir, `it has no ${paramsFile(chosen.algo, chosen.map, chosen.seed)} (smac artifacts keep their final parameters from stage version 3; ` +
+      return yield* invalid(dir, `it has no ${relative} (smac artifacts keep their final parameters from stage version 3; ` +
         `this one is version ${record.stageVersion}). Give the run's last checkpoint with --checkpoint <store>/.checkpoints/<key>/${name}.json.`)
     }
     const bytes = yield* readBytes(dir, file)
@@ -141,8 +141,7 @@ const fromCheckpoint = (file: string): Effect.Effect<Trained, EvaluateSourceInva
     const config = yield* decodeWith(SmacConfig, file, `${livePath}'s config`, header.config)
     const algo = header.algo as Trained["algo"]
     const map = header.map
-    const entry = config.maps.find((m) => mapNameOf(m) === map)
-    if (entry === undefined) return yield* invalid(file, `its live file's config has no map named ${map}.`)
+    const entry = yield* entryIn(file, config, map)
     if (runCheckpointKey(config, algo, entry, header.seed) !== key) {
       yield* Console.error(`note: ${file} was written by other code than this fsv's (its key differs); its parameters are read with this code's layout.`)
     }

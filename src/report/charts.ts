@@ -122,7 +122,8 @@ export interface CurveBand {
   readonly max: number
 }
 
-const median = (xs: ReadonlyArray<number>): number => {
+/** The median; the mean of the middle two for an even count. Pure. */
+export const median = (xs: ReadonlyArray<number>): number => {
   const s = [...xs].sort((a, b) => a - b)
   const m = s.length >> 1
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2
