@@ -54,7 +54,14 @@ export const DEFAULT_BUDGETS: Readonly<Record<BuiltinMapName, number>> = {
   "3s_vs_4z": 400_000,
   MMM: 400_000,
   "3s5z": 400_000,
-  "3s5z_vs_3s6z": 400_000
+  "3s5z_vs_3s6z": 400_000,
+  "2c_vs_64zg": 400_000,
+  "2s_vs_1sc": 400_000,
+  bane_vs_bane: 400_000,
+  corridor: 400_000,
+  "6h_vs_8z": 400_000,
+  so_many_baneling: 400_000,
+  "1c3s5z": 400_000
 }
 
 /** One budget serves every run of a config: the largest default among its maps. */

@@ -70,7 +70,7 @@ describe("maps from files in fsv reproduce smac", () => {
 
   it("refuses a bad map file with the path of the problem, and writes nothing", () => {
     const store = join(dir, "untouched-2")
-    const bad = { ...threeVsTwo, allies: { ...threeVsTwo.allies, units: [{ type: "hydralisk", count: 3 }] } }
+    const bad = { ...threeVsTwo, allies: { ...threeVsTwo.allies, units: [{ type: "ultralisk", count: 3 }] } }
     const r = fsv(...common, "--maps", write("bad.json", bad), "--store", store)
     expect(r.status).not.toBe(0)
     expect(r.stderr).toContain(`["allies"]["units"][0]["type"]`)

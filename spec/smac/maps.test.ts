@@ -63,6 +63,61 @@ describe("map schema", () => {
     expect(text).not.toContain(`at ["enemies"]`)
   })
 
+  it("terrain rows: exactly one of pathable and terrain, one row per cell row, known cells only", () => {
+    const rows = (): Array<string> => Array.from({ length: 32 }, (_, i) => (31 - i >= 8 && 31 - i < 24 ? "_" : "X").repeat(32))
+    // The band as rows decodes, and gives the same world as the rectangle.
+    const asRows = edited((m) => {
+      delete m.pathable
+      m.terrain = rows()
+    })
+    const r = decodeMapResult(asRows, "rows.json")
+    if (Result.isFailure(r)) throw r.failure
+    expect(makeEnv(r.success).world.pathable).toEqual(makeEnv(BUILTIN_MAPS["2s3z"]).world.pathable)
+    expect(issues(edited((m) => {
+      m.terrain = rows()
+    }))).toContain("Give exactly one of `pathable` (rectangles) and `terrain` (rows of cells)")
+    expect(issues(edited((m) => {
+      delete m.pathable
+    }))).toContain("Give exactly one of")
+    const bad = issues(edited((m) => {
+      delete m.pathable
+      m.terrain = rows()
+      m.terrain[3] = "_".repeat(31)
+      m.terrain[5] = "_".repeat(31) + "#"
+      m.terrain.pop()
+    }))
+    expect(bad).toContain(`31 rows for a map 32 cells high\n  at ["terrain"]`)
+    expect(bad).toContain(`31 cells in a row of a map 32 cells wide\n  at ["terrain"][3]`)
+    expect(bad).toContain(`Unknown cell "#": expected "_" (ground), "C" (cliff) or "X" (blocked)\n  at ["terrain"][5]`)
+  })
+
+  it("a side of several groups: each group's point and grid checked, errors at the group's path", () => {
+    const text = issues(edited((m) => {
+      m.allies = [
+        { x: 9, y: 16, units: [{ type: "stalker", count: 2 }] },
+        { x: 9, y: 4, units: [{ type: "zealot", count: 3 }] } // below the band
+      ]
+    }))
+    expect(text).toContain(`Point (9, 4) is not on a pathable cell\n  at ["allies"][1]`)
+    expect(text).not.toContain(`at ["allies"][0]`)
+  })
+
+  it("cliff cells take only a cliff-walker: a stalker group there is refused, a colossus group accepted", () => {
+    const withCliff = (type: string): unknown => edited((m) => {
+      delete m.pathable
+      m.terrain = Array.from({ length: 32 }, (_, i) => (31 - i >= 8 && 31 - i < 24 ? "_" : "X").repeat(32))
+      m.terrain[31 - 16] = "C".repeat(32) // row y = 16
+      m.attackPoint = { x: 9, y: 18 }
+      m.allies = { x: 9, y: 16.5, units: [{ type, count: 1 }] }
+      m.enemies.y = 20 // off the cliff row
+      m.allyTypeIds = { [type]: 0 }
+      m.unitTypeBits = 0
+      m.enemyTypeIds = {}
+    })
+    expect(issues(withCliff("stalker"))).toContain(`Point (9, 16.5) is not on a pathable cell\n  at ["allies"]`)
+    expect(Result.isSuccess(decodeMapResult(withCliff("colossus"), "cliff.json"))).toBe(true)
+  })
+
   it("loadMap fails with UnknownMap for a name that is not built in", async () => {
     const exit = await Effect.runPromise(Effect.result(loadMap("4m")))
     expect(Result.isFailure(exit) && exit.failure._tag).toBe("UnknownMap")

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest"
 import { Command } from "effect/cli"
 import { smacCommand } from "../../src/cli/smac.ts"
 import { makeEnv } from "../../src/envs/smac/Env.ts"
-import { BUILTIN_MAPS } from "../../src/envs/smac/MapSpec.ts"
+import { BUILTIN_MAPS, type BuiltinMapName } from "../../src/envs/smac/MapSpec.ts"
 import { makePolicy } from "../../src/envs/smac/policies.ts"
 import { decodeRecording, recordEpisode, renderHtml, summarize } from "../../src/envs/smac/Replay.ts"
 import { stream, streamState } from "../../src/rng/Rng.ts"
@@ -70,6 +70,27 @@ describe("fsv smac (CLI)", () => {
     expect(Result.isSuccess(await cli(["replay", file]))).toBe(true)
     expect(readFileSync(join(dir, "ep.html"), "utf8")).toContain("<canvas")
   })
+
+  it.each(["2c_vs_64zg", "2s_vs_1sc", "bane_vs_bane", "corridor", "6h_vs_8z", "so_many_baneling", "1c3s5z"])(
+    "%s records by name and from a map file, and its page draws its units and terrain",
+    async (name) => {
+      const dir = mkdtempSync(join(tmpdir(), "smac-"))
+      const mapFile = join(dir, `${name}-copy.json`)
+      writeFileSync(mapFile, JSON.stringify(BUILTIN_MAPS[name as BuiltinMapName]))
+      for (const [map, out] of [[name, "by-name.json"], [mapFile, "from-file.json"]] as const) {
+        expect(Result.isSuccess(await cli(["record", "--map", map, "--seed", "3", "--policy", "focus-fire", "--out", join(dir, out)]))).toBe(true)
+      }
+      // A map file is the same map: the same episode.
+      expect(readFileSync(join(dir, "from-file.json"), "utf8")).toBe(readFileSync(join(dir, "by-name.json"), "utf8"))
+      expect(Result.isSuccess(await cli(["replay", join(dir, "by-name.json")]))).toBe(true)
+      const page = readFileSync(join(dir, "by-name.html"), "utf8")
+      // The page's letter table covers every unit type of the map, and it draws terrain rows when the map has them.
+      const letters = JSON.parse(page.match(/const letters = (\{[^}]*\})/)![1]!.replace(/(\w+):/g, '"$1":')) as Record<string, string>
+      for (const t of makeEnv(BUILTIN_MAPS[name as BuiltinMapName]).world.types) expect(letters[t.name]).toMatch(/^\w$/)
+      expect(page).toContain("map.terrain || []")
+    },
+    60_000
+  )
 
   it("fails with typed errors: unknown map, missing file, malformed JSON", async () => {
     const dir = mkdtempSync(join(tmpdir(), "smac-"))

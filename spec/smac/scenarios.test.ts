@@ -1,5 +1,5 @@
 /**
- * SMAC's scenarios that need no new unit type (issue 18): each map's composition and episode
+ * SMAC's scenarios after the paper's three (issue 18): each map's composition and episode
  * limit as SMAC's smac_maps.py registers them, and the interface sizes worked out by hand from
  * S2's formulas, with S2's defaults (obs_all_health and obs_own_health on, obs_last_action off,
  * state_last_action on):
@@ -16,7 +16,8 @@
  * shield_ally = 1 when a_race is "P", shield_enemy = 1 when b_race is "P" (S2 __init__).
  * max_reward = n_enemies × 10 + 200 + Σ enemy (hp + shield) (S2 __init__ and init_units), with
  * hp + shield per unit from smac-spec §1: marine 45, marauder 125, medivac 150, zealot 100 + 50,
- * stalker 80 + 80.
+ * stalker 80 + 80; and for the Zerg and Colossus maps from SC2's unit data (the maps' UnitData.xml
+ * and SC2's stock units): zergling 35, baneling 30, spine crawler 300, colossus 200 + 150.
  */
 import { describe, expect, it } from "vitest"
 import { makeEnv } from "../../src/envs/smac/Env.ts"
@@ -47,6 +48,10 @@ const MARAUDER = 125
 const MEDIVAC = 150
 const ZEALOT = 100 + 50
 const STALKER = 80 + 80
+const ZERGLING = 35
+const BANELING = 30
+const SPINE_CRAWLER = 300
+const COLOSSUS = 200 + 150
 
 const expected: ReadonlyArray<Expected> = [
   {
@@ -133,10 +138,71 @@ const expected: ReadonlyArray<Expected> = [
     obsLast: 4 + 9 * (4 + 2 + 1 + 1) + 7 * (4 + 2 + 1 + 1 + 15) + (2 + 1 + 1), // = 241
     state: 8 * (4 + 1 + 2) + 9 * (3 + 1 + 2) + 8 * 15, // = 230
     maxReward: 9 * 10 + 200 + 3 * STALKER + 6 * ZEALOT // = 1670
+  },
+  // The scenarios with new unit types (smac_maps.py; races from a_race/b_race).
+  {
+    // P vs Z: ally shield feature only; no type bits.
+    name: "2c_vs_64zg", limit: 400, bits: 0, agents: n(2, "colossus"), nEnemies: 64,
+    nActions: 6 + 64, // = 70
+    obs: 4 + 64 * (4 + 1) + 1 * (4 + 1 + 1) + (1 + 1), // = 332
+    obsLast: 4 + 64 * (4 + 1) + 1 * (4 + 1 + 1 + 70) + (1 + 1), // = 402
+    state: 2 * (4 + 1) + 64 * 3 + 2 * 70, // = 342
+    maxReward: 64 * 10 + 200 + 64 * ZERGLING // = 3080
+  },
+  {
+    name: "2s_vs_1sc", limit: 300, bits: 0, agents: n(2, "stalker"), nEnemies: 1,
+    nActions: 6 + 1, // = 7
+    obs: 4 + 1 * (4 + 1) + 1 * (4 + 1 + 1) + (1 + 1), // = 17
+    obsLast: 4 + 1 * (4 + 1) + 1 * (4 + 1 + 1 + 7) + (1 + 1), // = 24
+    state: 2 * (4 + 1) + 1 * 3 + 2 * 7, // = 27
+    maxReward: 1 * 10 + 200 + SPINE_CRAWLER // = 510
+  },
+  {
+    // Z vs Z with 2 type bits: baneling 0, zergling 1, so the 4 banelings are agents 0–3.
+    name: "bane_vs_bane", limit: 200, bits: 2, agents: [...n(4, "baneling"), ...n(20, "zergling")], nEnemies: 24,
+    nActions: 6 + 24, // = 30
+    obs: 4 + 24 * (4 + 2 + 1) + 23 * (4 + 2 + 1) + (2 + 1), // = 336
+    obsLast: 4 + 24 * (4 + 2 + 1) + 23 * (4 + 2 + 1 + 30) + (2 + 1), // = 1026
+    state: 24 * (4 + 2) + 24 * (3 + 2) + 24 * 30, // = 984
+    maxReward: 24 * 10 + 200 + 20 * ZERGLING + 4 * BANELING // = 1260
+  },
+  {
+    name: "corridor", limit: 400, bits: 0, agents: n(6, "zealot"), nEnemies: 24,
+    nActions: 6 + 24, // = 30
+    obs: 4 + 24 * (4 + 1) + 5 * (4 + 1 + 1) + (1 + 1), // = 156
+    obsLast: 4 + 24 * (4 + 1) + 5 * (4 + 1 + 1 + 30) + (1 + 1), // = 306
+    state: 6 * (4 + 1) + 24 * 3 + 6 * 30, // = 282
+    maxReward: 24 * 10 + 200 + 24 * ZERGLING // = 1280
+  },
+  {
+    // Z vs P: only the enemy has a shield feature.
+    name: "6h_vs_8z", limit: 150, bits: 0, agents: n(6, "hydralisk"), nEnemies: 8,
+    nActions: 6 + 8, // = 14
+    obs: 4 + 8 * (4 + 1 + 1) + 5 * (4 + 1) + 1, // = 78
+    obsLast: 4 + 8 * (4 + 1 + 1) + 5 * (4 + 1 + 14) + 1, // = 148
+    state: 6 * 4 + 8 * (3 + 1) + 6 * 14, // = 140
+    maxReward: 8 * 10 + 200 + 8 * ZEALOT // = 1480
+  },
+  {
+    name: "so_many_baneling", limit: 100, bits: 0, agents: n(7, "zealot"), nEnemies: 32,
+    nActions: 6 + 32, // = 38
+    obs: 4 + 32 * (4 + 1) + 6 * (4 + 1 + 1) + (1 + 1), // = 202
+    obsLast: 4 + 32 * (4 + 1) + 6 * (4 + 1 + 1 + 38) + (1 + 1), // = 430
+    state: 7 * (4 + 1) + 32 * 3 + 7 * 38, // = 397
+    maxReward: 32 * 10 + 200 + 32 * BANELING // = 1480
+  },
+  {
+    // P vs P with 3 type bits: colossus 0, stalker 1, zealot 2 on both sides.
+    name: "1c3s5z", limit: 180, bits: 3, agents: ["colossus", ...n(3, "stalker"), ...n(5, "zealot")], nEnemies: 9,
+    nActions: 6 + 9, // = 15
+    obs: 4 + 9 * (4 + 3 + 1 + 1) + 8 * (4 + 3 + 1 + 1) + (3 + 1 + 1), // = 162
+    obsLast: 4 + 9 * (4 + 3 + 1 + 1) + 8 * (4 + 3 + 1 + 1 + 15) + (3 + 1 + 1), // = 282
+    state: 9 * (4 + 1 + 3) + 9 * (3 + 1 + 3) + 9 * 15, // = 270
+    maxReward: 9 * 10 + 200 + COLOSSUS + 3 * STALKER + 5 * ZEALOT // = 1870
   }
 ]
 
-describe("SMAC's scenarios without new units: registry and sizes by hand", () => {
+describe("SMAC's scenarios: registry and sizes by hand", () => {
   it.each(expected)("$name", (e) => {
     const map = BUILTIN_MAPS[e.name]
     const info = makeEnv(map).info

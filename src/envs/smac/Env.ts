@@ -15,6 +15,7 @@ import { Stream, type RngState } from "../../rng/Rng.ts"
 import { EpisodeOver, InvalidAction } from "./errors.ts"
 import type { MapSpec } from "./MapSpec.ts"
 import { LOOPS_PER_STEP, type UnitTypeName } from "./units.ts"
+import { GROUND } from "./terrain.ts"
 import { tick } from "./world.ts"
 import { ATTACK, IDLE, MOVE, cloneState, initialState, makeWorld, type EnvState, type World } from "./state.ts"
 
@@ -142,10 +143,12 @@ export const makeEnv = (map: MapSpec, options: EnvOptions = {}): Env => {
   const maxDistY = map.height
 
   const canMove = (s: EnvState, a: number, dir: number): boolean => {
-    // S2 `can_move`: the cell at int(pos ± move_amount / 2) is inside the map and pathable.
+    // S2 `can_move`: the cell at int(pos ± move_amount / 2) is inside the map and pathable in
+    // SC2's ground pathing grid, for every unit type: a cliff cell masks the move even for a
+    // Colossus, which reaches cliffs only by walking to a target.
     const x = Math.trunc(s.x[a]! + (MOVE_DX[dir]! * MOVE_AMOUNT) / 2)
     const y = Math.trunc(s.y[a]! + (MOVE_DY[dir]! * MOVE_AMOUNT) / 2)
-    return x >= 0 && y >= 0 && x < map.width && y < map.height && w.pathable[y * map.width + x] === 1
+    return x >= 0 && y >= 0 && x < map.width && y < map.height && w.pathable[y * map.width + x] === GROUND
   }
 
   const distance = (s: EnvState, a: number, b: number): number => Math.hypot(s.x[b]! - s.x[a]!, s.y[b]! - s.y[a]!)

@@ -6,8 +6,9 @@
  */
 import { Effect, Result, Schema } from "effect"
 import { MapInvalid, UnknownMap } from "./errors.ts"
-import { placeGroup } from "./spawn.ts"
-import { UNIT_TYPE_NAMES } from "./units.ts"
+import { groupsOf, placeGroup } from "./spawn.ts"
+import { BLOCKED, CLIFF, GROUND, pathingGrid, TERRAIN_CHARS } from "./terrain.ts"
+import { UNIT_TYPE_NAMES, UNIT_TYPES, type UnitTypeName } from "./units.ts"
 import map10mVs11m from "./maps/10m_vs_11m.json" with { type: "json" }
 import map25m from "./maps/25m.json" with { type: "json" }
 import map27mVs30m from "./maps/27m_vs_30m.json" with { type: "json" }
@@ -24,6 +25,13 @@ import map8m from "./maps/8m.json" with { type: "json" }
 import map8mVs9m from "./maps/8m_vs_9m.json" with { type: "json" }
 import mapMMM from "./maps/MMM.json" with { type: "json" }
 import mapMMM2 from "./maps/MMM2.json" with { type: "json" }
+import map1c3s5z from "./maps/1c3s5z.json" with { type: "json" }
+import map2cVs64zg from "./maps/2c_vs_64zg.json" with { type: "json" }
+import map2sVs1sc from "./maps/2s_vs_1sc.json" with { type: "json" }
+import map6hVs8z from "./maps/6h_vs_8z.json" with { type: "json" }
+import mapBaneVsBane from "./maps/bane_vs_bane.json" with { type: "json" }
+import mapCorridor from "./maps/corridor.json" with { type: "json" }
+import mapSoManyBaneling from "./maps/so_many_baneling.json" with { type: "json" }
 
 const PositiveInt = Schema.Int.pipe(Schema.check(Schema.isGreaterThan(0)))
 const NonNegativeInt = Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0)))
@@ -40,17 +48,18 @@ const Group = Schema.Struct({
   units: Schema.NonEmptyArray(Schema.Struct({ type: UnitTypeNameSchema, count: PositiveInt }))
 })
 
+/** A side: one group, or several, each spawning its own grid around its own point (SL `groups`). */
+const Side = Schema.Union([Group, Schema.NonEmptyArray(Group)])
+
 /** A rectangle of whole pathable cells: x ∈ [x, x + width), y ∈ [y, y + height). */
 const Rect = Schema.Struct({ x: NonNegativeInt, y: NonNegativeInt, width: PositiveInt, height: PositiveInt })
 
 /** One id per unit type that appears; SMAC's one-hot `unit_type_bits` index. */
-const TypeIds = Schema.Struct({
-  stalker: Schema.optionalKey(NonNegativeInt),
-  zealot: Schema.optionalKey(NonNegativeInt),
-  marine: Schema.optionalKey(NonNegativeInt),
-  marauder: Schema.optionalKey(NonNegativeInt),
-  medivac: Schema.optionalKey(NonNegativeInt)
-})
+const TypeIds = Schema.Struct(
+  Object.fromEntries(UNIT_TYPE_NAMES.map((n) => [n, Schema.optionalKey(NonNegativeInt)])) as {
+    readonly [K in UnitTypeName]: Schema.optionalKey<typeof NonNegativeInt>
+  }
+)
 
 export const MapSpec = Schema.Struct({
   name: Schema.String.pipe(Schema.check(Schema.isMinLength(1))),
@@ -61,12 +70,24 @@ export const MapSpec = Schema.Struct({
   /** Map size in cells (MAP `MapInfo`). */
   width: PositiveInt,
   height: PositiveInt,
-  /** Union of pathable rectangles; every other cell blocks ground units (MAP `t3CellFlags`). */
-  pathable: Schema.NonEmptyArray(Rect),
-  /** Where the enemies attack-move to (MAP `gf_EnemyAttack`). */
-  attackPoint: Point,
-  allies: Group,
-  enemies: Group,
+  /**
+   * Union of pathable rectangles; every other cell blocks ground units (MAP `t3CellFlags`).
+   * A map gives either this or `terrain`.
+   */
+  pathable: Schema.optionalKey(Schema.NonEmptyArray(Rect)),
+  /**
+   * The map cell by cell, one string per row, the first row the top one (highest y), as in
+   * SMAClite's `.slt` files: "_" ground every ground unit may walk, "C" cliff only cliff-walking
+   * units (the Colossus) may stand on, "X" blocked for ground units. Air units fly everywhere.
+   */
+  terrain: Schema.optionalKey(Schema.NonEmptyArray(Schema.String)),
+  /**
+   * Where the enemies attack-move to (MAP `gf_EnemyAttack`), or "allies": an attack order on the
+   * allies' unit group, so that enemies with no target head for the nearest living ally.
+   */
+  attackPoint: Schema.Union([Point, Schema.Literal("allies")]),
+  allies: Side,
+  enemies: Side,
   /** Length of the unit-type one-hot in observations and state (SM `unit_type_bits`; 0 = none). */
   unitTypeBits: NonNegativeInt,
   /** Ally type ids: the one-hot index and SMAC's agent sort key (S2 `init_units`). */
@@ -81,35 +102,61 @@ const formatIssue = (path: string, message: string): string => `${message}\n  at
 /** Rules that span fields, each reported at the path of the field to fix. */
 const crossFieldIssues = (m: MapSpec): Array<string> => {
   const issues: Array<string> = []
-  m.pathable.forEach((r, i) => {
+  if ((m.pathable === undefined) === (m.terrain === undefined)) {
+    issues.push(formatIssue(`["pathable"]`, "Give exactly one of `pathable` (rectangles) and `terrain` (rows of cells)"))
+    return issues
+  }
+  m.pathable?.forEach((r, i) => {
     if (r.x + r.width > m.width || r.y + r.height > m.height) {
       issues.push(formatIssue(`["pathable"][${i}]`, `Rectangle reaches outside the ${m.width}×${m.height} map`))
     }
   })
-  const pathable = (x: number, y: number): boolean =>
-    m.pathable.some((r) => x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height)
-  const points: ReadonlyArray<readonly [string, { readonly x: number; readonly y: number }]> = [
-    [`["attackPoint"]`, m.attackPoint],
-    [`["allies"]`, m.allies],
-    [`["enemies"]`, m.enemies]
-  ]
-  for (const [path, p] of points) {
-    if (!pathable(p.x, p.y)) issues.push(formatIssue(path, `Point (${p.x}, ${p.y}) is not on a pathable cell`))
+  if (m.terrain !== undefined) {
+    const before = issues.length
+    if (m.terrain.length !== m.height) {
+      issues.push(formatIssue(`["terrain"]`, `${m.terrain.length} rows for a map ${m.height} cells high`))
+    }
+    m.terrain.forEach((row, i) => {
+      const bad = [...row].find((c) => !TERRAIN_CHARS.includes(c))
+      if (row.length !== m.width) issues.push(formatIssue(`["terrain"][${i}]`, `${row.length} cells in a row of a map ${m.width} cells wide`))
+      else if (bad !== undefined) issues.push(formatIssue(`["terrain"][${i}]`, `Unknown cell "${bad}": expected "_" (ground), "C" (cliff) or "X" (blocked)`))
+    })
+    if (issues.length > before) return issues // no grid to check the points against
+  }
+  const grid = pathingGrid(m)
+  const cell = (x: number, y: number): number =>
+    x >= 0 && y >= 0 && x < m.width && y < m.height ? grid[Math.floor(y) * m.width + Math.floor(x)]! : BLOCKED
+  /** Whether a unit of this type may stand at (x, y): air anywhere on the map, the Colossus on cliffs too. */
+  const canStand = (type: UnitTypeName | undefined, x: number, y: number): boolean => {
+    const t = type === undefined ? undefined : UNIT_TYPES[type]
+    if (t?.air === true) return x >= 0 && y >= 0 && x < m.width && y < m.height
+    const c = cell(x, y)
+    return c === GROUND || (c === CLIFF && t?.tall === true)
+  }
+  if (m.attackPoint !== "allies" && !canStand(undefined, m.attackPoint.x, m.attackPoint.y)) {
+    issues.push(formatIssue(`["attackPoint"]`, `Point (${m.attackPoint.x}, ${m.attackPoint.y}) is not on a pathable cell`))
   }
   // Every unit of a spawn grid, not only its centre: a big group can reach off the pathable area.
   for (const [side, mirror] of [["allies", false], ["enemies", true]] as const) {
-    if (!pathable(m[side].x, m[side].y)) continue // reported above
-    const off = placeGroup(m[side], mirror).map((u, k) => ({ ...u, k })).filter((u) => !pathable(u.x, u.y))
-    if (off.length > 0) {
-      const shown = off.slice(0, 3).map((u) => `unit ${u.k} (${u.type}) at (${u.x.toFixed(2)}, ${u.y.toFixed(2)})`).join(", ")
-      issues.push(formatIssue(`["${side}"]`, `${off.length} unit(s) of the spawn grid would start off the pathable area: ${shown}${off.length > 3 ? ", …" : ""}; move the group point or make the area pathable`))
-    }
+    const several = Array.isArray(m[side])
+    groupsOf(m[side]).forEach((g, gi) => {
+      const path = several ? `["${side}"][${gi}]` : `["${side}"]`
+      if (!canStand(g.units[0]!.type, g.x, g.y)) {
+        issues.push(formatIssue(path, `Point (${g.x}, ${g.y}) is not on a pathable cell`))
+        return
+      }
+      const off = placeGroup(g, mirror).map((u, k) => ({ ...u, k })).filter((u) => !canStand(u.type, u.x, u.y))
+      if (off.length > 0) {
+        const shown = off.slice(0, 3).map((u) => `unit ${u.k} (${u.type}) at (${u.x.toFixed(2)}, ${u.y.toFixed(2)})`).join(", ")
+        issues.push(formatIssue(path, `${off.length} unit(s) of the spawn grid would start off the pathable area: ${shown}${off.length > 3 ? ", …" : ""}; move the group point or make the area pathable`))
+      }
+    })
   }
   const sides = [["allies", "allyTypeIds"], ["enemies", "enemyTypeIds"]] as const
   for (const [side, idsKey] of sides) {
     const ids = m[idsKey]
     const needed = side === "allies" || m.unitTypeBits > 0
-    for (const { type } of m[side].units) {
+    for (const { type } of groupsOf(m[side]).flatMap((g) => g.units)) {
       const id = ids[type]
       if (id === undefined) {
         if (needed) issues.push(formatIssue(`["${idsKey}"]["${type}"]`, `Missing type id for ${type}, which is in ${side}`))
@@ -118,7 +165,7 @@ const crossFieldIssues = (m: MapSpec): Array<string> => {
       }
     }
   }
-  if (m.allies.units.every((u) => u.type === "medivac")) {
+  if (groupsOf(m.allies).every((g) => g.units.every((u) => u.type === "medivac"))) {
     issues.push(formatIssue(`["allies"]["units"]`, "Allies need at least one unit that is not a medivac"))
   }
   return issues
@@ -143,8 +190,9 @@ const builtin = (json: unknown, name: string): MapSpec => {
 }
 
 /**
- * The maps shipped with SMAC-lite, by SMAC name: the paper's three, then the rest of SMAC's
- * scenarios that need no unit type beyond `units.ts` (SMAC smac_maps.py).
+ * The maps shipped with SMAC-lite, by SMAC name (SMAC smac_maps.py): the paper's three, the
+ * marine and stalker/zealot scenarios, then those with Colossi, Zerglings, Banelings, a Spine
+ * Crawler and Hydralisks.
  */
 export const BUILTIN_MAPS = {
   "2s3z": builtin(map2s3z, "2s3z"),
@@ -162,7 +210,14 @@ export const BUILTIN_MAPS = {
   "3s_vs_4z": builtin(map3sVs4z, "3s_vs_4z"),
   MMM: builtin(mapMMM, "MMM"),
   "3s5z": builtin(map3s5z, "3s5z"),
-  "3s5z_vs_3s6z": builtin(map3s5zVs3s6z, "3s5z_vs_3s6z")
+  "3s5z_vs_3s6z": builtin(map3s5zVs3s6z, "3s5z_vs_3s6z"),
+  "2c_vs_64zg": builtin(map2cVs64zg, "2c_vs_64zg"),
+  "2s_vs_1sc": builtin(map2sVs1sc, "2s_vs_1sc"),
+  bane_vs_bane: builtin(mapBaneVsBane, "bane_vs_bane"),
+  corridor: builtin(mapCorridor, "corridor"),
+  "6h_vs_8z": builtin(map6hVs8z, "6h_vs_8z"),
+  so_many_baneling: builtin(mapSoManyBaneling, "so_many_baneling"),
+  "1c3s5z": builtin(map1c3s5z, "1c3s5z")
 } as const satisfies Record<string, MapSpec>
 export type BuiltinMapName = keyof typeof BUILTIN_MAPS
 export const BUILTIN_MAP_NAMES = Object.keys(BUILTIN_MAPS) as ReadonlyArray<BuiltinMapName>

@@ -166,7 +166,8 @@ button{font:inherit}
 <input id="slider" type="range" min="0" value="0" style="width:480px">
 <span id="label"></span>
 <span class="key"><span style="background:#4ea3ff"></span>allies<span style="background:#ff5b5b"></span>enemies
-<span style="background:#ffd84e"></span>ally hit<span style="background:#ff9a3c"></span>enemy hit<span style="background:#5dff8a"></span>heal</span></div>
+<span style="background:#ffd84e"></span>ally hit<span style="background:#ff9a3c"></span>enemy hit<span style="background:#5dff8a"></span>heal
+<span style="background:#40483a;border-radius:0"></span>ground<span style="background:#6b5537;border-radius:0"></span>cliff (Colossus only)</span></div>
 <div id="wrap"><canvas id="c" width="768" height="768"></canvas><pre id="units"></pre></div>
 <script id="data" type="application/json">${data}</script>
 <script>
@@ -177,7 +178,7 @@ const S = canvas.width / Math.max(map.width, map.height);
 const X = (x) => x * S, Y = (y) => canvas.height - y * S;
 const slider = document.getElementById("slider"), label = document.getElementById("label"), play = document.getElementById("play");
 slider.max = String(frames.length - 1);
-const letters = { stalker: "S", zealot: "Z", marine: "M", marauder: "R", medivac: "V" };
+const letters = { stalker: "S", zealot: "Z", marine: "M", marauder: "R", medivac: "V", colossus: "C", zergling: "z", baneling: "b", spine_crawler: "P", hydralisk: "H" };
 const params = new URLSearchParams(location.search);
 let t = params.has("frame") ? Math.min(Number(params.get("frame")), frames.length - 1) : 0;
 let playing = !params.has("frame");
@@ -187,7 +188,15 @@ function draw() {
   const i = Math.floor(t), f = t - i, A = frames[i], B = frames[Math.min(i + 1, frames.length - 1)];
   ctx.fillStyle = "#2a2a2a"; ctx.fillRect(0, 0, canvas.width, canvas.height);
   ctx.fillStyle = "#40483a";
-  for (const r of map.pathable) ctx.fillRect(X(r.x), Y(r.y + r.height), r.width * S, r.height * S);
+  for (const r of map.pathable || []) ctx.fillRect(X(r.x), Y(r.y + r.height), r.width * S, r.height * S);
+  (map.terrain || []).forEach((row, k) => {
+    const y = map.height - 1 - k;
+    for (let x = 0; x < row.length; x++) {
+      if (row[x] === "X") continue;
+      ctx.fillStyle = row[x] === "C" ? "#6b5537" : "#40483a";
+      ctx.fillRect(X(x), Y(y + 1), S, S);
+    }
+  });
   ctx.strokeStyle = "rgba(255,255,255,0.05)";
   for (let g = 0; g <= map.width; g++) { ctx.beginPath(); ctx.moveTo(X(g), 0); ctx.lineTo(X(g), canvas.height); ctx.stroke(); }
   for (let g = 0; g <= map.height; g++) { ctx.beginPath(); ctx.moveTo(0, Y(g)); ctx.lineTo(canvas.width, Y(g)); ctx.stroke(); }

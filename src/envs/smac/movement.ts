@@ -2,11 +2,22 @@
  * Steps 2 and 3 of a SMAC-lite game loop (`./world.ts`): preferred velocities from the
  * commands, then collision avoidance per plane (`steer`, then `separate`) and the move itself.
  */
-import { canTarget, dist2, type EnvState, inRange, isPathable, MOVE, type World } from "./state.ts"
+import { canStand, canTarget, collide, dist2, type EnvState, inRange, MOVE, type World } from "./state.ts"
+import { waypoint } from "./pathing.ts"
 import { ENEMY_SCAN_RANGE } from "./units.ts"
 
-/** Preferred velocity toward (gx, gy) at `speed`, stopping on arrival. */
-const seek = (s: EnvState, u: number, gx: number, gy: number, speed: number): void => {
+const via = { wx: 0, wy: 0 }
+
+/**
+ * Preferred velocity toward (gx, gy) at `speed`, stopping on arrival; a ground unit whose straight
+ * way is blocked heads for the next cell of a grid path instead (`./pathing.ts`).
+ */
+const seek = (w: World, s: EnvState, u: number, gx: number, gy: number, speed: number): void => {
+  const type = w.types[u]!
+  if (!type.air && speed > 0 && waypoint(w.paths, type.tall, s.x[u]!, s.y[u]!, gx, gy, via)) {
+    gx = via.wx
+    gy = via.wy
+  }
   const dx = gx - s.x[u]!
   const dy = gy - s.y[u]!
   const d = Math.sqrt(dx * dx + dy * dy)
@@ -32,6 +43,21 @@ const healerSpeed = (w: World, s: EnvState, u: number): number => {
   return speed
 }
 
+/** The living ally nearest to enemy u that u can attack (ties: lowest index), −1 if none. */
+const nearestAlly = (w: World, s: EnvState, u: number): number => {
+  let best = -1
+  let bestD2 = Infinity
+  for (let a = 0; a < w.nAgents; a++) {
+    if (s.alive[a] === 0 || !canTarget(w, u, a)) continue
+    const d2 = dist2(s, u, a)
+    if (d2 < bestD2) {
+      best = a
+      bestD2 = d2
+    }
+  }
+  return best
+}
+
 /** Step 2: preferred velocities; `attacking` marks units in range of their target (SL `AttackUnitCommand`). */
 export const prepareVelocities = (w: World, s: EnvState): void => {
   for (let u = 0; u < w.nUnits; u++) {
@@ -43,12 +69,17 @@ export const prepareVelocities = (w: World, s: EnvState): void => {
     const t = s.target[u]!
     if (t >= 0) {
       if (inRange(w, s, u, t) && canTarget(w, u, t)) s.attacking[u] = 1
-      else seek(s, u, s.x[t]!, s.y[t]!, speed)
+      else seek(w, s, u, s.x[t]!, s.y[t]!, speed)
     } else if (u >= w.nAgents) {
       const v = w.types[u]!.healer ? healerSpeed(w, s, u) : speed
-      seek(s, u, w.map.attackPoint.x, w.map.attackPoint.y, v)
+      const goal = w.map.attackPoint
+      if (goal !== "allies") seek(w, s, u, goal.x, goal.y, v)
+      else {
+        const a = nearestAlly(w, s, u)
+        if (a >= 0) seek(w, s, u, s.x[a]!, s.y[a]!, v)
+      }
     } else if (s.order[u] === MOVE) {
-      seek(s, u, s.goalX[u]!, s.goalY[u]!, speed)
+      seek(w, s, u, s.goalX[u]!, s.goalY[u]!, speed)
     }
   }
 }
@@ -72,11 +103,10 @@ export const steer = (w: World, s: EnvState): void => {
     const py = s.prefY[i]!
     const speed2 = px * px + py * py
     if (s.alive[i] === 0 || speed2 === 0) continue
-    const air = w.types[i]!.air
     let blocker = -1
     let firstContact = STEER_HORIZON_LOOPS
     for (let j = 0; j < n; j++) {
-      if (j === i || s.alive[j] === 0 || w.types[j]!.air !== air || j === s.target[i]) continue
+      if (j === i || s.alive[j] === 0 || !collide(w, i, j) || j === s.target[i]) continue
       const dx = s.x[j]! - s.x[i]!
       const dy = s.y[j]! - s.y[i]!
       const wx = px - s.prefX[j]! // closing velocity
@@ -111,10 +141,7 @@ export const steer = (w: World, s: EnvState): void => {
   }
 }
 
-/** Keep a unit's proposed position on pathable ground (air units: inside the map), sliding along walls. */
-const canStand = (w: World, u: number, x: number, y: number): boolean =>
-  w.types[u]!.air ? x >= 0 && y >= 0 && x < w.map.width && y < w.map.height : isPathable(w, x, y)
-
+/** Keep a unit's proposed position where it may stand (`canStand`), sliding along walls. */
 const constrain = (w: World, s: EnvState, u: number): void => {
   const nx = s.nextX[u]!
   const ny = s.nextY[u]!
@@ -146,9 +173,8 @@ export const separate = (w: World, s: EnvState): void => {
     let moved = false
     for (let i = 0; i < n; i++) {
       if (s.alive[i] === 0) continue
-      const air = w.types[i]!.air
       for (let j = i + 1; j < n; j++) {
-        if (s.alive[j] === 0 || w.types[j]!.air !== air) continue
+        if (s.alive[j] === 0 || !collide(w, i, j)) continue
         const dx = s.nextX[j]! - s.nextX[i]!
         const dy = s.nextY[j]! - s.nextY[i]!
         const R = w.radius[i]! + w.radius[j]!
@@ -158,11 +184,15 @@ export const separate = (w: World, s: EnvState): void => {
         // Unit normal from i to j; exactly coincident units part along x (deterministic).
         const nx = d < 1e-9 ? 1 : dx / d
         const ny = d < 1e-9 ? 0 : dy / d
-        const push = (R - d) / 2
-        s.nextX[i] = s.nextX[i]! - nx * push
-        s.nextY[i] = s.nextY[i]! - ny * push
-        s.nextX[j] = s.nextX[j]! + nx * push
-        s.nextY[j] = s.nextY[j]! + ny * push
+        // Half each; a structure does not move, so the other unit takes the whole push.
+        const fixedI = w.types[i]!.structure
+        const fixedJ = w.types[j]!.structure
+        const pushI = fixedI ? 0 : fixedJ ? R - d : (R - d) / 2
+        const pushJ = fixedJ ? 0 : fixedI ? R - d : (R - d) / 2
+        s.nextX[i] = s.nextX[i]! - nx * pushI
+        s.nextY[i] = s.nextY[i]! - ny * pushI
+        s.nextX[j] = s.nextX[j]! + nx * pushJ
+        s.nextY[j] = s.nextY[j]! + ny * pushJ
         constrain(w, s, i)
         constrain(w, s, j)
         moved = true

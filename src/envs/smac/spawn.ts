@@ -10,8 +10,19 @@
 import type { MapSpec } from "./MapSpec.ts"
 import { UNIT_TYPES, type UnitTypeName } from "./units.ts"
 
+/** One spawn group: a point and the units around it. */
+export interface Group {
+  readonly x: number
+  readonly y: number
+  readonly units: ReadonlyArray<{ readonly type: UnitTypeName; readonly count: number }>
+}
+
+/** A side's groups: a map gives one group or a list of them. */
+export const groupsOf = (side: Group | ReadonlyArray<Group>): ReadonlyArray<Group> =>
+  "units" in side ? [side as Group] : (side as ReadonlyArray<Group>)
+
 /** A group's units one by one, in its listing order. */
-export const expandUnits = (group: MapSpec["allies"]): Array<UnitTypeName> =>
+export const expandUnits = (group: Group): Array<UnitTypeName> =>
   group.units.flatMap(({ type, count }) => Array.from({ length: count }, () => type))
 
 /** SL `GROUP_BUFFER`: gap between neighbouring units of a spawn grid. */
@@ -24,7 +35,7 @@ export interface Placed {
 }
 
 /** SL `__place_group`; `mirror` for the enemy side. */
-export const placeGroup = (group: MapSpec["allies"], mirror: boolean): Array<Placed> => {
+export const placeGroup = (group: Group, mirror: boolean): Array<Placed> => {
   const types = expandUnits(group)
   const side = Math.ceil(Math.sqrt(types.length))
   const rows: Array<Array<UnitTypeName>> = Array.from({ length: side }, (_, r) => types.slice(r * side, (r + 1) * side))
@@ -53,6 +64,10 @@ export const placeGroup = (group: MapSpec["allies"], mirror: boolean): Array<Pla
   })
   return placed
 }
+
+/** A side's units, group after group in the map's listing order (SL places its groups in turn). */
+export const placeSide = (side: Group | ReadonlyArray<Group>, mirror: boolean): Array<Placed> =>
+  groupsOf(side).flatMap((g) => placeGroup(g, mirror))
 
 /** Allies in SMAC's agent order: by (type id, x, y) (S2 `init_units`). */
 export const allyOrder = (map: MapSpec, allies: ReadonlyArray<Placed>): Array<Placed> => {

@@ -5,7 +5,9 @@
  */
 import type { RngState } from "../../rng/Rng.ts"
 import type { MapSpec } from "./MapSpec.ts"
-import { allyOrder, placeGroup, type Placed } from "./spawn.ts"
+import { allyOrder, placeSide, type Placed } from "./spawn.ts"
+import type { PathMap } from "./pathing.ts"
+import { CLIFF, GROUND, pathingGrid } from "./terrain.ts"
 import { ENERGY_START, UNIT_TYPES, type UnitType } from "./units.ts"
 
 
@@ -24,19 +26,19 @@ export interface World {
   readonly spawn: ReadonlyArray<Placed>
   readonly radius: Float64Array
   readonly maxRadius: number
-  /** Pathable cells, row-major: `pathable[floor(y) * width + floor(x)]`. */
+  /** Cells, row-major: `pathable[floor(y) * width + floor(x)]` is BLOCKED, GROUND or CLIFF (`./terrain.ts`). */
   readonly pathable: Uint8Array
+  /** Distance fields for ground units' detours, built on first use (`./pathing.ts`); they depend on the map only. */
+  readonly paths: PathMap
 }
 
 export const makeWorld = (map: MapSpec): World => {
-  const allies = allyOrder(map, placeGroup(map.allies, false))
-  const enemies = placeGroup(map.enemies, true)
+  const allies = allyOrder(map, placeSide(map.allies, false))
+  const enemies = placeSide(map.enemies, true)
   const spawn = [...allies, ...enemies]
   const types = spawn.map((p) => UNIT_TYPES[p.type])
-  const pathable = new Uint8Array(map.width * map.height)
-  for (const r of map.pathable) {
-    for (let y = r.y; y < r.y + r.height; y++) pathable.fill(1, y * map.width + r.x, y * map.width + r.x + r.width)
-  }
+  const pathable = pathingGrid(map)
+  const paths: PathMap = { grid: pathable, width: map.width, height: map.height, fields: new Map() }
   return {
     map,
     nAgents: allies.length,
@@ -46,7 +48,8 @@ export const makeWorld = (map: MapSpec): World => {
     spawn,
     radius: Float64Array.from(types, (t) => t.radius),
     maxRadius: Math.max(...types.map((t) => t.radius)),
-    pathable
+    pathable,
+    paths
   }
 }
 
@@ -161,9 +164,23 @@ export const cloneState = (s: EnvState): EnvState => {
   return out as unknown as EnvState
 }
 
+/** Ground every ground unit may stand on. */
 export const isPathable = (w: World, x: number, y: number): boolean =>
   x >= 0 && y >= 0 && x < w.map.width && y < w.map.height &&
-  w.pathable[Math.floor(y) * w.map.width + Math.floor(x)] === 1
+  w.pathable[Math.floor(y) * w.map.width + Math.floor(x)] === GROUND
+
+/** Whether unit u may stand at (x, y): air inside the map, a cliff-walker on ground or cliff, others on ground. */
+export const canStand = (w: World, u: number, x: number, y: number): boolean => {
+  if (x < 0 || y < 0 || x >= w.map.width || y >= w.map.height) return false
+  const t = w.types[u]!
+  if (t.air) return true
+  const c = w.pathable[Math.floor(y) * w.map.width + Math.floor(x)]
+  return c === GROUND || (c === CLIFF && t.tall)
+}
+
+/** Whether units a and b push each other: same plane, and a tall unit only with tall ones (it walks over the rest). */
+export const collide = (w: World, a: number, b: number): boolean =>
+  w.types[a]!.air === w.types[b]!.air && w.types[a]!.tall === w.types[b]!.tall
 
 export const dist2 = (s: EnvState, a: number, b: number): number => {
   const dx = s.x[b]! - s.x[a]!

@@ -9,6 +9,7 @@
  *   4. every living unit acts once, in an order shuffled by the environment's own stream:
  *      cooldowns, shield regen and energy tick, then it fires or heals if it is in range; each
  *      attack resets the weapon to its period plus a random delay of −1..+2 loops (SC2's);
+ *      splash (Baneling burst, Colossus line) hits every enemy ground unit it touches;
  *   5. units at 0 hp die.
  * All state lives in the `EnvState` passed in; `World` is the map's read-only unit table
  * (both in `./state.ts`); steps 2 and 3 are `./movement.ts`.
@@ -16,7 +17,7 @@
 import type { Stream } from "../../rng/Rng.ts"
 import { prepareVelocities, separate, steer } from "./movement.ts"
 import { ATTACK, canTarget, dist2, type EnvState, IDLE, inRange, priority, type World } from "./state.ts"
-import { ENEMY_SCAN_RANGE, ENERGY_MAX, ENERGY_REGEN_PER_LOOP, HEAL_PER_ENERGY, HEAL_PER_LOOP, HEAL_START_ENERGY, SHIELD_REGEN_DELAY_LOOPS, SHIELD_REGEN_PER_LOOP, WEAPON_DELAY_MAX_LOOPS, WEAPON_DELAY_MIN_LOOPS } from "./units.ts"
+import { ENERGY_MAX, ENERGY_REGEN_PER_LOOP, HEAL_PER_ENERGY, HEAL_PER_LOOP, HEAL_START_ENERGY, SHIELD_REGEN_DELAY_LOOPS, SHIELD_REGEN_PER_LOOP, WEAPON_DELAY_MAX_LOOPS, WEAPON_DELAY_MIN_LOOPS } from "./units.ts"
 
 /**
  * SL `__pick_target_damage`: among allies u can hit that are within scan range (+ their radius)
@@ -24,7 +25,8 @@ import { ENEMY_SCAN_RANGE, ENERGY_MAX, ENERGY_REGEN_PER_LOOP, HEAL_PER_ENERGY, H
  * SL's query radius enter at distance 2e9 (retaliation). Ties: lowest index. −1 if none.
  */
 const pickDamageTarget = (w: World, s: EnvState, u: number, retaliate: boolean): number => {
-  const queryRadius = ENEMY_SCAN_RANGE + w.maxRadius
+  const scan = w.types[u]!.scanRange
+  const queryRadius = scan + w.maxRadius
   let best = -1
   let bestPriority = 2
   let bestDistance = Infinity
@@ -33,7 +35,7 @@ const pickDamageTarget = (w: World, s: EnvState, u: number, retaliate: boolean):
     const d = Math.sqrt(dist2(s, u, a))
     const attackingMe = s.target[a] === u
     let key: number
-    if (d < queryRadius && (d < ENEMY_SCAN_RANGE + w.radius[a]! || attackingMe)) key = d
+    if (d < queryRadius && (d < scan + w.radius[a]! || attackingMe)) key = d
     else if (retaliate && attackingMe) key = 2e9
     else continue
     const p = priority(w, a)
@@ -53,7 +55,7 @@ const pickHealTarget = (w: World, s: EnvState, u: number): number => {
   for (let t = w.nAgents; t < w.nUnits; t++) {
     if (t === u || s.alive[t] === 0 || !canTarget(w, u, t)) continue
     if (!(s.hp[t]! < w.types[t]!.hp || s.target[t]! >= 0)) continue
-    if (Math.sqrt(dist2(s, u, t)) >= ENEMY_SCAN_RANGE + w.radius[t]!) continue
+    if (Math.sqrt(dist2(s, u, t)) >= w.types[u]!.scanRange + w.radius[t]!) continue
     if (s.hp[t]! < bestHp) {
       best = t
       bestHp = s.hp[t]!
@@ -110,12 +112,74 @@ export const takeHit = (w: World, s: EnvState, t: number, amount: number): numbe
   return absorbed + hpLoss
 }
 
-/** SL `deal_damage`: (damage + bonus vs armored) applied `attacks` times. */
-export const attack = (w: World, s: EnvState, u: number, t: number): void => {
+/** SL `deal_damage`: (damage + bonuses) applied `attacks` times to t. Returns hp + shield lost. */
+const damage = (w: World, s: EnvState, u: number, t: number): number => {
   const type = w.types[u]!
-  const perHit = type.damage + (w.types[t]!.armored ? type.bonusVsArmored : 0)
+  const target = w.types[t]!
+  const perHit = type.damage + (target.armored ? type.bonusVsArmored : 0) + (target.light ? type.bonusVsLight : 0)
   let lost = 0
   for (let k = 0; k < type.attacks; k++) lost += takeHit(w, s, t, perHit)
+  return lost
+}
+
+/** Whether unit v's disc touches the circle of `radius` around (cx, cy). */
+const touchesCircle = (w: World, s: EnvState, v: number, cx: number, cy: number, radius: number): boolean => {
+  const r = radius + w.radius[v]!
+  const dx = s.x[v]! - cx
+  const dy = s.y[v]! - cy
+  return dx * dx + dy * dy <= r * r
+}
+
+/**
+ * Whether v's disc touches the `width` × `depth` rectangle centred on t, its long side across
+ * the line from u to t (SL `LaserBeamTargeter`: distance from v's centre to the rectangle ≤ v's radius).
+ */
+const touchesLine = (w: World, s: EnvState, u: number, t: number, v: number, width: number, depth: number): boolean => {
+  let fx = s.x[t]! - s.x[u]!
+  let fy = s.y[t]! - s.y[u]!
+  const f = Math.sqrt(fx * fx + fy * fy)
+  if (f < 1e-9) {
+    fx = 1
+    fy = 0
+  } else {
+    fx /= f
+    fy /= f
+  }
+  const px = s.x[v]! - s.x[t]!
+  const py = s.y[v]! - s.y[t]!
+  const along = Math.max(0, Math.abs(px * fx + py * fy) - depth / 2) // along the line of fire
+  const across = Math.max(0, Math.abs(-px * fy + py * fx) - width / 2)
+  return along * along + across * across <= w.radius[v]! * w.radius[v]!
+}
+
+/**
+ * An attack of u on t (SL `targeter.target`): the target alone, or with splash every living enemy
+ * ground unit the burst or line touches, t included. A Baneling's burst kills it. Totals go to the
+ * episode's damage counters.
+ */
+export const attack = (w: World, s: EnvState, u: number, t: number): void => {
+  const splash = w.types[u]!.splash
+  let lost = 0
+  if (splash.kind === "single") lost = damage(w, s, u, t)
+  else {
+    const enemyOfU = u < w.nAgents
+    const from = enemyOfU ? w.nAgents : 0
+    const to = enemyOfU ? w.nUnits : w.nAgents
+    for (let v = from; v < to; v++) {
+      if (s.alive[v] === 0 || s.hp[v]! <= 0 || w.types[v]!.air) continue
+      const hit = splash.kind === "burst"
+        ? touchesCircle(w, s, v, s.x[u]!, s.y[u]!, splash.radius)
+        : touchesLine(w, s, u, t, v, splash.width, splash.depth)
+      if (hit) lost += damage(w, s, u, v)
+    }
+    if (splash.kind === "burst") {
+      // Volatile Burst: the Baneling dies with its attack (SL `KamikazeTargeter`: origin.hp = 0).
+      const own = s.hp[u]! + s.shield[u]!
+      s.hp[u] = 0
+      if (u >= w.nAgents) s.damageDealt += own
+      else s.damageTaken += own
+    }
+  }
   if (t >= w.nAgents) s.damageDealt += lost
   else s.damageTaken += lost
   s.fired[u] = t
@@ -154,6 +218,12 @@ const act = (w: World, s: EnvState, u: number, stream: Stream): void => {
     }
   }
   if (type.healer) s.energy[u] = Math.min(ENERGY_MAX, s.energy[u]! + ENERGY_REGEN_PER_LOOP)
+  if (type.hpRegenPerLoop > 0 && s.hp[u]! < type.hp) {
+    // Zerg life regeneration (SL `hp_regen`), paid for by S2's |Δ health| reward like shield regen.
+    const gain = Math.min(type.hpRegenPerLoop, type.hp - s.hp[u]!)
+    s.hp[u] = s.hp[u]! + gain
+    if (u >= w.nAgents) s.enemyRestored += gain
+  }
   if (s.attacking[u] === 0) return
   const t = s.target[u]!
   if (type.healer) heal(w, s, u, t)
