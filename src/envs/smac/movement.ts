@@ -13,8 +13,8 @@ const via = { wx: 0, wy: 0 }
  * way is blocked heads for the next cell of a grid path instead (`./pathing.ts`).
  */
 const seek = (w: World, s: EnvState, u: number, gx: number, gy: number, speed: number): void => {
-  const type = w.types[u]!
-  if (!type.air && speed > 0 && waypoint(w.paths, type.tall, s.x[u]!, s.y[u]!, gx, gy, via)) {
+  const layer = w.layer[u]!
+  if (layer !== 1 && !w.paths.open && speed > 0 && waypoint(w.paths, layer === 2, s.x[u]!, s.y[u]!, gx, gy, via)) {
     gx = via.wx
     gy = via.wy
   }
@@ -185,8 +185,8 @@ export const separate = (w: World, s: EnvState): void => {
         const nx = d < 1e-9 ? 1 : dx / d
         const ny = d < 1e-9 ? 0 : dy / d
         // Half each; a structure does not move, so the other unit takes the whole push.
-        const fixedI = w.types[i]!.structure
-        const fixedJ = w.types[j]!.structure
+        const fixedI = w.fixed[i] === 1
+        const fixedJ = w.fixed[j] === 1
         const pushI = fixedI ? 0 : fixedJ ? R - d : (R - d) / 2
         const pushJ = fixedJ ? 0 : fixedI ? R - d : (R - d) / 2
         s.nextX[i] = s.nextX[i]! - nx * pushI

@@ -3,9 +3,9 @@
  * pathing grid; SMAClite walks straight at the goal and slides along obstacles, which leaves a
  * unit stuck behind a wall between it and its goal (2c_vs_64zg's cliff, corridor's bends).
  *
- * Here a unit walks straight while nothing is in the way, as before. When the cells between it and
- * its goal are blocked (its travel distance on the grid exceeds the straight one by more than
- * `DETOUR_CELLS`), it steps instead toward the neighbouring cell that lies on a shortest grid path:
+ * Here a unit walks straight while nothing is in the way, as before. When a cell on the straight
+ * segment to its goal is blocked and its travel distance on the grid exceeds the straight one by
+ * more than `DETOUR_CELLS` (so a wall it would merely graze does not turn it), it steps instead toward the neighbouring cell that lies on a shortest grid path:
  * a distance field over the map's cells from the goal cell (Dijkstra, 8-connected, steps of 1 and
  * √2, no corner cutting), one per goal cell and unit class (ground, or cliff-walking), built on
  * first use and kept in the map's `World` (it depends only on the map). On a map without
@@ -90,6 +90,69 @@ export interface PathMap {
   readonly width: number
   readonly height: number
   readonly fields: PathFields
+  /**
+   * The map's ground is one rectangle of GROUND cells (no cliff): every straight way between two
+   * cells on it is clear, so no unit ever detours and `waypoint` need not be asked (every map
+   * before the Zerg and Colossus ones, and 1c3s5z).
+   */
+  readonly open: boolean
+}
+
+export const makePathMap = (grid: Uint8Array, width: number, height: number): PathMap => {
+  let x0 = width
+  let y0 = height
+  let x1 = -1
+  let y1 = -1
+  let count = 0
+  let cliff = false
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const c = grid[y * width + x]
+      if (c === CLIFF) cliff = true
+      if (c !== GROUND) continue
+      count++
+      x0 = Math.min(x0, x)
+      y0 = Math.min(y0, y)
+      x1 = Math.max(x1, x)
+      y1 = Math.max(y1, y)
+    }
+  }
+  const open = !cliff && count > 0 && count === (x1 - x0 + 1) * (y1 - y0 + 1)
+  return { grid, width, height, fields: new Map(), open }
+}
+
+/**
+ * Whether the segment from (x, y) to (gx, gy) crosses only cells the unit may stand on (a grid
+ * walk over every cell it touches, Amanatides and Woo 1987).
+ */
+const clearWay = (m: PathMap, tall: boolean, x: number, y: number, gx: number, gy: number): boolean => {
+  const { grid, width, height } = m
+  let cx = Math.floor(x)
+  let cy = Math.floor(y)
+  const tx = Math.floor(gx)
+  const ty = Math.floor(gy)
+  const dx = gx - x
+  const dy = gy - y
+  const stepX = dx > 0 ? 1 : -1
+  const stepY = dy > 0 ? 1 : -1
+  const tDeltaX = dx !== 0 ? Math.abs(1 / dx) : Infinity
+  const tDeltaY = dy !== 0 ? Math.abs(1 / dy) : Infinity
+  let tMaxX = dx !== 0 ? (dx > 0 ? cx + 1 - x : x - cx) * tDeltaX : Infinity
+  let tMaxY = dy !== 0 ? (dy > 0 ? cy + 1 - y : y - cy) * tDeltaY : Infinity
+  for (let guard = 0; guard < width + height + 2; guard++) {
+    if (cx < 0 || cy < 0 || cx >= width || cy >= height) return false
+    const c = grid[cy * width + cx]
+    if (!(c === GROUND || (tall && c === CLIFF))) return false
+    if (cx === tx && cy === ty) return true
+    if (tMaxX < tMaxY) {
+      tMaxX += tDeltaX
+      cx += stepX
+    } else {
+      tMaxY += tDeltaY
+      cy += stepY
+    }
+  }
+  return true
 }
 
 /**
@@ -106,6 +169,7 @@ export const waypoint = (m: PathMap, tall: boolean, x: number, y: number, gx: nu
   const ty = Math.min(height - 1, Math.max(0, Math.floor(gy)))
   if (cx === tx && cy === ty) return false
   if (cx < 0 || cy < 0 || cx >= width || cy >= height) return false
+  if (clearWay(m, tall, x, y, gx, gy)) return false
   const goal = ty * width + tx
   const key = (tall ? 1 : 0) * width * height + goal
   let field = m.fields.get(key)

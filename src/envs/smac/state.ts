@@ -6,7 +6,7 @@
 import type { RngState } from "../../rng/Rng.ts"
 import type { MapSpec } from "./MapSpec.ts"
 import { allyOrder, placeSide, type Placed } from "./spawn.ts"
-import type { PathMap } from "./pathing.ts"
+import { makePathMap, type PathMap } from "./pathing.ts"
 import { CLIFF, GROUND, pathingGrid } from "./terrain.ts"
 import { ENERGY_START, UNIT_TYPES, type UnitType } from "./units.ts"
 
@@ -30,6 +30,10 @@ export interface World {
   readonly pathable: Uint8Array
   /** Distance fields for ground units' detours, built on first use (`./pathing.ts`); they depend on the map only. */
   readonly paths: PathMap
+  /** Collision layer per unit: 0 ground, 1 air, 2 tall ground (the Colossus); units collide within a layer. [U] */
+  readonly layer: Uint8Array
+  /** 1 for a structure (never moves, never pushed). [U] */
+  readonly fixed: Uint8Array
 }
 
 export const makeWorld = (map: MapSpec): World => {
@@ -38,7 +42,7 @@ export const makeWorld = (map: MapSpec): World => {
   const spawn = [...allies, ...enemies]
   const types = spawn.map((p) => UNIT_TYPES[p.type])
   const pathable = pathingGrid(map)
-  const paths: PathMap = { grid: pathable, width: map.width, height: map.height, fields: new Map() }
+  const paths = makePathMap(pathable, map.width, map.height)
   return {
     map,
     nAgents: allies.length,
@@ -49,7 +53,9 @@ export const makeWorld = (map: MapSpec): World => {
     radius: Float64Array.from(types, (t) => t.radius),
     maxRadius: Math.max(...types.map((t) => t.radius)),
     pathable,
-    paths
+    paths,
+    layer: Uint8Array.from(types, (t) => (t.air ? 1 : t.tall ? 2 : 0)),
+    fixed: Uint8Array.from(types, (t) => (t.structure ? 1 : 0))
   }
 }
 
@@ -172,15 +178,14 @@ export const isPathable = (w: World, x: number, y: number): boolean =>
 /** Whether unit u may stand at (x, y): air inside the map, a cliff-walker on ground or cliff, others on ground. */
 export const canStand = (w: World, u: number, x: number, y: number): boolean => {
   if (x < 0 || y < 0 || x >= w.map.width || y >= w.map.height) return false
-  const t = w.types[u]!
-  if (t.air) return true
+  const layer = w.layer[u]
+  if (layer === 1) return true
   const c = w.pathable[Math.floor(y) * w.map.width + Math.floor(x)]
-  return c === GROUND || (c === CLIFF && t.tall)
+  return c === GROUND || (c === CLIFF && layer === 2)
 }
 
 /** Whether units a and b push each other: same plane, and a tall unit only with tall ones (it walks over the rest). */
-export const collide = (w: World, a: number, b: number): boolean =>
-  w.types[a]!.air === w.types[b]!.air && w.types[a]!.tall === w.types[b]!.tall
+export const collide = (w: World, a: number, b: number): boolean => w.layer[a] === w.layer[b]
 
 export const dist2 = (s: EnvState, a: number, b: number): number => {
   const dx = s.x[b]! - s.x[a]!
