@@ -5,7 +5,10 @@
  * ~0.6 s each after a warm-up. Options: `--repeats N`, `--seconds S`, `--cpu` (divide by the
  * process's CPU time instead of wall time: steadier on a machine shared with other jobs, where a
  * wall-clock rate also counts the time the process waited for a core), `--maps a,b,my_map.json`
- * (default: every built-in map).
+ * (default: every built-in map). Beside each rate it prints SMAClite's, from the committed
+ * measurement `docs/results/smaclite/<map>.json` (random valid actions, 200 episodes, wall clock,
+ * measured on this machine by `scripts/smaclite/side_by_side.py`; a different run, so the ratio
+ * is indicative), where there is one.
  */
 import { makeEnv } from "../src/envs/smac/Env.ts"
 import { BUILTIN_MAP_NAMES, type MapSpec } from "../src/envs/smac/MapSpec.ts"
@@ -13,6 +16,16 @@ import { benchMaps } from "./_maps.ts"
 import { randomActions } from "../src/envs/smac/policies.ts"
 import { stream, streamState } from "../src/rng/Rng.ts"
 import { flag, median } from "./_util.ts"
+import { existsSync, readFileSync } from "node:fs"
+
+/** SMAClite's agent-steps/s on `map` under random play, from its committed measurement, if any. */
+const smacliteRate = (map: string): number | undefined => {
+  const file = new URL(`../docs/results/smaclite/${map}.json`, import.meta.url)
+  if (!existsSync(file)) return undefined
+  const rate = (JSON.parse(readFileSync(file, "utf8")) as { policies?: { random?: { agent_steps_per_s?: number } } })
+    .policies?.random?.agent_steps_per_s
+  return typeof rate === "number" ? rate : undefined
+}
 
 /** CPU seconds (user + system) this process has used. */
 const cpuSeconds = (): number => {
@@ -57,6 +70,9 @@ export async function run(args: ReadonlyArray<string>): Promise<void> {
   for (const map of benchMaps(flag(args, "maps"), BUILTIN_MAP_NAMES)) {
     measure(map, 0.3, 0) // warm-up (JIT)
     const rates = Array.from({ length: repeats }, (_, r) => measure(map, seconds, r + 1, cpu))
-    process.stdout.write(`${map.name.padEnd(12)} ${Math.round(median(rates)).toString().padStart(7)} agent-steps/${cpu ? "cpu-s" : "s"}\n`)
+    const ours = median(rates)
+    const theirs = smacliteRate(map.name)
+    const beside = theirs === undefined ? "" : `   SMAClite ${Math.round(theirs).toString().padStart(5)} agent-steps/s (committed, wall)  ${Math.round(ours / theirs)}×`
+    process.stdout.write(`${map.name.padEnd(16)} ${Math.round(ours).toString().padStart(7)} agent-steps/${cpu ? "cpu-s" : "s"}${beside}\n`)
   }
 }
