@@ -1,0 +1,68 @@
+/**
+ * The committed SMAClite measurements (docs/results/smaclite, issue 18 part 3) are data: each
+ * says where and how it was measured, and its summary figures are what its per-episode records
+ * give (so a hand edit of a table figure, or a truncated run passed off as 200 episodes, fails).
+ * Every map measured is one SMAC-lite has, and the side-by-side section of docs/smac-lite.md
+ * names them all.
+ */
+import { readdirSync, readFileSync } from "node:fs"
+import { join } from "node:path"
+import { describe, expect, it } from "vitest"
+import { BUILTIN_MAP_NAMES } from "../../src/envs/smac/MapSpec.ts"
+
+const dir = join(import.meta.dirname, "../../docs/results/smaclite")
+const files = readdirSync(dir).filter((f) => f.endsWith(".json") && f !== "ours.json")
+
+interface Policy {
+  readonly episodes: number
+  readonly wins: number
+  readonly win_rate: number
+  readonly timeouts: number
+  readonly mean_length: number
+  readonly mean_return: number
+  readonly per_episode: { readonly outcome: string; readonly length: ReadonlyArray<number>; readonly return: ReadonlyArray<number> }
+}
+
+const mean = (xs: ReadonlyArray<number>): number => xs.reduce((a, b) => a + b, 0) / xs.length
+
+describe("committed SMAClite measurements", () => {
+  it("cover SMAClite's twelve maps, all of them SMAC-lite maps", () => {
+    expect(files.map((f) => f.replace(/\.json$/, "")).sort()).toEqual(
+      ["10m_vs_11m", "27m_vs_30m", "2c_vs_64zg", "2s3z", "2s_vs_1sc", "3s5z", "3s5z_vs_3s6z", "3s_vs_5z", "MMM", "MMM2", "bane_vs_bane", "corridor"]
+    )
+    for (const f of files) expect(BUILTIN_MAP_NAMES).toContain(f.replace(/\.json$/, ""))
+  })
+
+  it.each(files)("%s: provenance, and summaries equal to the per-episode records", (f) => {
+    const d = JSON.parse(readFileSync(join(dir, f), "utf8")) as Record<string, unknown> & { policies?: Record<string, Policy> }
+    expect(d.smaclite_commit).toMatch(/^[0-9a-f]{40}$/)
+    expect(typeof d.command).toBe("string")
+    if (d.policies === undefined) {
+      expect(String(d.status)).toMatch(/^not measured/) // 2c_vs_64zg: SMAClite crashes, and says so
+      return
+    }
+    expect(typeof d.machine).toBe("string")
+    for (const [name, p] of Object.entries(d.policies)) {
+      expect(["random", "focus-fire"]).toContain(name)
+      const e = p.per_episode
+      expect(e.outcome.length).toBe(p.episodes)
+      expect(e.length.length).toBe(p.episodes)
+      expect(p.episodes).toBeGreaterThanOrEqual(100)
+      expect(p.episodes).toBeLessThanOrEqual(200)
+      expect([...e.outcome].filter((c) => c === "W").length).toBe(p.wins)
+      expect([...e.outcome].filter((c) => c === "T").length).toBe(p.timeouts)
+      expect(p.win_rate).toBeCloseTo(p.wins / p.episodes, 12)
+      expect(p.mean_length).toBeCloseTo(mean(e.length), 9)
+      expect(p.mean_return).toBeCloseTo(mean(e.return), 3) // per-episode returns are stored rounded
+    }
+  })
+
+  it("docs/smac-lite.md's side-by-side table has a row for each map and side", () => {
+    const doc = readFileSync(join(import.meta.dirname, "../../docs/smac-lite.md"), "utf8")
+    for (const f of files) {
+      const map = f.replace(/\.json$/, "")
+      expect(doc).toMatch(new RegExp(`\\| ${map}( \\*)? \\| random \\| ours \\|`))
+      expect(doc).toMatch(new RegExp(`\\| ${map}( \\*)? \\| focus-fire \\| SMAClite \\|`))
+    }
+  })
+})
