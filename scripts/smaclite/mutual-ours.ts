@@ -1,0 +1,17 @@
+import { makeEnv } from "../../src/envs/smac/Env.ts"
+import { BUILTIN_MAPS } from "../../src/envs/smac/MapSpec.ts"
+import { makePolicy } from "../../src/envs/smac/policies.ts"
+import { stream, streamState } from "../../src/rng/Rng.ts"
+// Our side of mutual_wins.py: bench smac-policies episodes of bane_vs_bane; wins, and episodes
+// where both sides died (S2: no win). Run: node scripts/smaclite/mutual-ours.ts
+const env = makeEnv(BUILTIN_MAPS.bane_vs_bane)
+for (const pol of ["random", "focus-fire"] as const) {
+  let wins = 0, both = 0
+  for (let seed = 0; seed < 200; seed++) {
+    const s = env.reset(streamState(seed, ["bench", "smac-policies", "bane_vs_bane", "env"])); const p = makePolicy(env, pol, stream(seed, ["bench", "smac-policies", "bane_vs_bane", pol])); const a = new Int32Array(24)
+    while (!s.terminated) { p(s, a); env.step(s, a) }
+    let allies = 0, enemies = 0; for (let u = 0; u < 48; u++) if (s.alive[u]) { if (u < 24) allies++; else enemies++ }
+    if (s.battleWon) wins++; if (allies === 0 && enemies === 0) both++
+  }
+  console.log("ours", pol, "wins", wins, "both sides dead (no win, S2)", both)
+}

@@ -1,0 +1,21 @@
+"""Count SMAClite wins in which every ally died too (SMAC scores those as no win). Usage, in the
+scratch venv of scripts/smaclite/README.md: python mutual_wins.py MAP EPISODES ff|random
+(the episodes of side_by_side.py: env.reset(seed=s), random play from default_rng(s))."""
+import sys
+sys.path.insert(0, "/work/main/scripts/smaclite")
+import side_by_side as sbs
+from smaclite.env import SMACliteEnv
+from smaclite.env.maps.map import get_standard_map
+m = sys.argv[1]; POL = sys.argv[3]
+import numpy as np
+env = SMACliteEnv(map_info=get_standard_map(m), use_cpp_rvo2=True, seed=0)
+wins = both = 0; N = int(sys.argv[2])
+for seed in range(N):
+    env.reset(seed=seed); rng = np.random.default_rng(seed)
+    for t in range(400):
+        av = env.get_avail_actions(); _o, r, done, _tr, info = env.step(sbs.focus_fire_actions(env, av) if POL == "ff" else sbs.random_actions(env, av, rng))
+        if done: break
+    if info.get("battle_won"):
+        wins += 1
+        if len(env.agents) == 0: both += 1
+print(m, "episodes", N, "wins", wins, "of which every ally was dead too", both)
