@@ -7,7 +7,7 @@
 import { Effect, Result, Schema } from "effect"
 import { MapInvalid, UnknownMap } from "./errors.ts"
 import { groupsOf, placeGroup } from "./spawn.ts"
-import { BLOCKED, CLIFF, GROUND, pathingGrid, TERRAIN_CHARS } from "./terrain.ts"
+import { mayStandAt, pathingGrid, TERRAIN_CHARS } from "./terrain.ts"
 import { UNIT_TYPE_NAMES, UNIT_TYPES, type UnitTypeName } from "./units.ts"
 import map10mVs11m from "./maps/10m_vs_11m.json" with { type: "json" }
 import map25m from "./maps/25m.json" with { type: "json" }
@@ -124,14 +124,10 @@ const crossFieldIssues = (m: MapSpec): Array<string> => {
     if (issues.length > before) return issues // no grid to check the points against
   }
   const grid = pathingGrid(m)
-  const cell = (x: number, y: number): number =>
-    x >= 0 && y >= 0 && x < m.width && y < m.height ? grid[Math.floor(y) * m.width + Math.floor(x)]! : BLOCKED
-  /** Whether a unit of this type may stand at (x, y): air anywhere on the map, the Colossus on cliffs too. */
+  /** Whether a unit of this type (a plain ground unit if none) may stand at (x, y). */
   const canStand = (type: UnitTypeName | undefined, x: number, y: number): boolean => {
     const t = type === undefined ? undefined : UNIT_TYPES[type]
-    if (t?.air === true) return x >= 0 && y >= 0 && x < m.width && y < m.height
-    const c = cell(x, y)
-    return c === GROUND || (c === CLIFF && t?.tall === true)
+    return mayStandAt(grid, m.width, m.height, t?.air === true, t?.tall === true, x, y)
   }
   if (m.attackPoint !== "allies" && !canStand(undefined, m.attackPoint.x, m.attackPoint.y)) {
     issues.push(formatIssue(`["attackPoint"]`, `Point (${m.attackPoint.x}, ${m.attackPoint.y}) is not on a pathable cell`))
@@ -227,6 +223,3 @@ const isBuiltin = (name: string): name is BuiltinMapName => Object.hasOwn(BUILTI
 /** A built-in map by name. */
 export const loadMap = (name: string): Effect.Effect<MapSpec, UnknownMap> =>
   isBuiltin(name) ? Effect.succeed(BUILTIN_MAPS[name]) : Effect.fail(new UnknownMap({ name, known: BUILTIN_MAP_NAMES }))
-
-/** Types on one side, expanded in spawn order (defined beside the spawn grid it feeds). */
-export { expandUnits } from "./spawn.ts"

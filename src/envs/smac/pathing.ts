@@ -11,7 +11,7 @@
  * first use and kept in the map's `World` (it depends only on the map). On a map without
  * obstacles between units and goals nothing changes.
  */
-import { CLIFF, GROUND } from "./terrain.ts"
+import { CLIFF, GROUND, standable } from "./terrain.ts"
 
 /** How much longer than the straight line (in cells) the grid path must be before a unit detours. */
 export const DETOUR_CELLS = 1.5
@@ -24,7 +24,7 @@ const NEIGHBOURS: ReadonlyArray<readonly [number, number]> = [[1, 0], [-1, 0], [
 /** Distance on the grid from every cell to `goal` for units that may stand on `passable` cells. */
 const buildField = (grid: Uint8Array, width: number, height: number, tall: boolean, goal: number): Float64Array => {
   const n = width * height
-  const passable = (c: number): boolean => grid[c] === GROUND || (tall && grid[c] === CLIFF)
+  const passable = (c: number): boolean => standable(grid[c]!, tall)
   const dist = new Float64Array(n).fill(Infinity)
   const done = new Uint8Array(n)
   dist[goal] = 0
@@ -141,8 +141,7 @@ const clearWay = (m: PathMap, tall: boolean, x: number, y: number, gx: number, g
   let tMaxY = dy !== 0 ? (dy > 0 ? cy + 1 - y : y - cy) * tDeltaY : Infinity
   for (let guard = 0; guard < width + height + 2; guard++) {
     if (cx < 0 || cy < 0 || cx >= width || cy >= height) return false
-    const c = grid[cy * width + cx]
-    if (!(c === GROUND || (tall && c === CLIFF))) return false
+    if (!standable(grid[cy * width + cx]!, tall)) return false
     if (cx === tx && cy === ty) return true
     if (tMaxX < tMaxY) {
       tMaxX += tDeltaX

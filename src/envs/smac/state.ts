@@ -7,7 +7,7 @@ import type { RngState } from "../../rng/Rng.ts"
 import type { MapSpec } from "./MapSpec.ts"
 import { allyOrder, placeSide, type Placed } from "./spawn.ts"
 import { makePathMap, type PathMap } from "./pathing.ts"
-import { CLIFF, GROUND, pathingGrid } from "./terrain.ts"
+import { mayStandAt, pathingGrid } from "./terrain.ts"
 import { ENERGY_START, UNIT_TYPES, type UnitType } from "./units.ts"
 
 
@@ -170,19 +170,9 @@ export const cloneState = (s: EnvState): EnvState => {
   return out as unknown as EnvState
 }
 
-/** Ground every ground unit may stand on. */
-export const isPathable = (w: World, x: number, y: number): boolean =>
-  x >= 0 && y >= 0 && x < w.map.width && y < w.map.height &&
-  w.pathable[Math.floor(y) * w.map.width + Math.floor(x)] === GROUND
-
 /** Whether unit u may stand at (x, y): air inside the map, a cliff-walker on ground or cliff, others on ground. */
-export const canStand = (w: World, u: number, x: number, y: number): boolean => {
-  if (x < 0 || y < 0 || x >= w.map.width || y >= w.map.height) return false
-  const layer = w.layer[u]
-  if (layer === 1) return true
-  const c = w.pathable[Math.floor(y) * w.map.width + Math.floor(x)]
-  return c === GROUND || (c === CLIFF && layer === 2)
-}
+export const canStand = (w: World, u: number, x: number, y: number): boolean =>
+  mayStandAt(w.pathable, w.map.width, w.map.height, w.layer[u] === 1, w.layer[u] === 2, x, y)
 
 /** Whether units a and b push each other: same plane, and a tall unit only with tall ones (it walks over the rest). */
 export const collide = (w: World, a: number, b: number): boolean => w.layer[a] === w.layer[b]

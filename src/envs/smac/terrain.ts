@@ -14,6 +14,18 @@ export const CLIFF = 2
 /** The cell characters of a map's `terrain` rows, as in SMAClite's `.slt` files. */
 export const TERRAIN_CHARS: ReadonlyArray<string> = ["X", "_", "C"]
 
+/** Whether a cell takes a ground unit: ground always, a cliff only for a cliff-walker (`tall`). */
+export const standable = (cell: number, tall: boolean): boolean => cell === GROUND || (tall && cell === CLIFF)
+
+/**
+ * Whether a unit may stand at (x, y) of a `pathingGrid`: an air unit anywhere inside the map, a
+ * ground unit on a `standable` cell. One rule for the map schema's spawn checks and the game loop.
+ */
+export const mayStandAt = (grid: Uint8Array, width: number, height: number, air: boolean, tall: boolean, x: number, y: number): boolean => {
+  if (x < 0 || y < 0 || x >= width || y >= height) return false
+  return air || standable(grid[Math.floor(y) * width + Math.floor(x)]!, tall)
+}
+
 /** What `pathingGrid` reads: the map's size and one of its two ground forms. */
 export interface GroundSpec {
   readonly width: number

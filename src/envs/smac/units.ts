@@ -142,7 +142,7 @@ const periodLoops = (seconds: number): number => Math.round(seconds * LOOPS_PER_
 
 const SINGLE: Splash = { kind: "single" }
 
-/** The fields the original five types share: one target, no regen, scan range 5, mobile, small. */
+/** The common case, spread into each type and overridden where it differs: one target, no regen, scan range 5, mobile, small. */
 const PLAIN = {
   bonusVsLight: 0,
   splash: SINGLE,
@@ -260,6 +260,7 @@ export const UNIT_TYPES: Readonly<Record<UnitTypeName, UnitType>> = {
   },
   colossus: {
     name: "colossus",
+    ...PLAIN,
     hp: 200, // SL colossus.json
     shield: 150, // SL
     armor: 1, // SL
@@ -278,20 +279,17 @@ export const UNIT_TYPES: Readonly<Record<UnitTypeName, UnitType>> = {
     targetsAir: false,
     healer: false,
     splash: { kind: "line", width: 2.8, depth: 0.3 }, // SL LASER_BEAM width 2.8, height 0.3
-    hpRegenPerLoop: 0,
-    scanRange: ENEMY_SCAN_RANGE,
-    structure: false,
     tall: true, // SC2: MASSIVE units walk over small ones; the Colossus walks cliffs
     smacMaxCooldown: 24 // S2
   },
   zergling: {
     name: "zergling",
+    ...PLAIN,
     hp: 35, // SL zergling.json
     shield: 0,
     armor: 0, // SL
     damage: 5, // SL
     bonusVsArmored: 0,
-    bonusVsLight: 0,
     attacks: 1,
     cooldownLoops: periodLoops(0.696), // SC2 0.696 s → 11 loops (S2's max 11 agrees; SL 0.497 Faster is the same)
     range: MELEE_RANGE, // SL "MELEE"
@@ -303,15 +301,12 @@ export const UNIT_TYPES: Readonly<Record<UnitTypeName, UnitType>> = {
     targetsGround: true, // SL valid_targets GROUND
     targetsAir: false,
     healer: false,
-    splash: SINGLE,
     hpRegenPerLoop: ZERG_REGEN_PER_LOOP, // MAP
-    scanRange: ENEMY_SCAN_RANGE,
-    structure: false,
-    tall: false,
     smacMaxCooldown: 11 // S2
   },
   baneling: {
     name: "baneling",
+    ...PLAIN,
     hp: 30, // SL baneling.json
     shield: 0,
     armor: 0, // SL
@@ -331,19 +326,16 @@ export const UNIT_TYPES: Readonly<Record<UnitTypeName, UnitType>> = {
     healer: false,
     splash: { kind: "burst", radius: 2.2 }, // SL KAMIKAZE radius 2.2
     hpRegenPerLoop: ZERG_REGEN_PER_LOOP, // MAP
-    scanRange: ENEMY_SCAN_RANGE,
-    structure: false,
-    tall: false,
     smacMaxCooldown: 1 // S2
   },
   spine_crawler: {
     name: "spine_crawler",
+    ...PLAIN,
     hp: 300, // SL spine_crawler.json
     shield: 0,
     armor: 2, // SL
     damage: 25, // SL
     bonusVsArmored: 5, // SL `bonuses: {ARMORED: 5}`
-    bonusVsLight: 0,
     attacks: 1,
     cooldownLoops: periodLoops(1.85), // SC2 1.85 s → 30 loops (SL 1.32 Faster is the same)
     range: 7, // SC2; SL
@@ -355,21 +347,19 @@ export const UNIT_TYPES: Readonly<Record<UnitTypeName, UnitType>> = {
     targetsGround: true, // SL valid_targets GROUND
     targetsAir: false,
     healer: false,
-    splash: SINGLE,
     hpRegenPerLoop: ZERG_REGEN_PER_LOOP, // SC2 Zerg regen (Liquipedia); SL hp_regen 0.38 Faster
     scanRange: 10, // SL minimum_scan_range 10
     structure: true,
-    tall: false,
     smacMaxCooldown: 15 // S2 has no entry: `switcher.get(unit_type, 15)`; only allies use it
   },
   hydralisk: {
     name: "hydralisk",
+    ...PLAIN,
     hp: 80, // MAP Hydralisk_RL (SC2 before 4.11; SMAClite has no Hydralisk)
     shield: 0,
     armor: 0,
     damage: 12, // SC2 Needle Spines
     bonusVsArmored: 0,
-    bonusVsLight: 0,
     attacks: 1,
     cooldownLoops: periodLoops(0.825), // SC2 0.825 s → 13 loops (above S2's max 10, so its state feature can exceed 1)
     range: 5, // SC2
@@ -381,11 +371,7 @@ export const UNIT_TYPES: Readonly<Record<UnitTypeName, UnitType>> = {
     targetsGround: true,
     targetsAir: true,
     healer: false,
-    splash: SINGLE,
     hpRegenPerLoop: ZERG_REGEN_PER_LOOP, // MAP
-    scanRange: ENEMY_SCAN_RANGE,
-    structure: false,
-    tall: false,
     smacMaxCooldown: 10 // S2
   }
 }
