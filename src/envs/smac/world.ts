@@ -132,19 +132,10 @@ const touchesCircle = (w: World, s: EnvState, v: number, cx: number, cy: number,
 
 /**
  * Whether v's disc touches the `width` × `depth` rectangle centred on t, its long side across
- * the line from u to t (SL `LaserBeamTargeter`: distance from v's centre to the rectangle ≤ v's radius).
+ * the line of fire (unit direction (fx, fy)) (SL `LaserBeamTargeter`: distance from v's centre to
+ * the rectangle ≤ v's radius).
  */
-const touchesLine = (w: World, s: EnvState, u: number, t: number, v: number, width: number, depth: number): boolean => {
-  let fx = s.x[t]! - s.x[u]!
-  let fy = s.y[t]! - s.y[u]!
-  const f = Math.sqrt(fx * fx + fy * fy)
-  if (f < 1e-9) {
-    fx = 1
-    fy = 0
-  } else {
-    fx /= f
-    fy /= f
-  }
+const touchesLine = (w: World, s: EnvState, t: number, fx: number, fy: number, v: number, width: number, depth: number): boolean => {
   const px = s.x[v]! - s.x[t]!
   const py = s.y[v]! - s.y[t]!
   const along = Math.max(0, Math.abs(px * fx + py * fy) - depth / 2) // along the line of fire
@@ -165,11 +156,17 @@ export const attack = (w: World, s: EnvState, u: number, t: number): void => {
     const enemyOfU = u < w.nAgents
     const from = enemyOfU ? w.nAgents : 0
     const to = enemyOfU ? w.nUnits : w.nAgents
+    // The line of fire, u to t, as a unit vector (along x if they coincide).
+    const fdx = s.x[t]! - s.x[u]!
+    const fdy = s.y[t]! - s.y[u]!
+    const f = Math.sqrt(fdx * fdx + fdy * fdy)
+    const fx = f < 1e-9 ? 1 : fdx / f
+    const fy = f < 1e-9 ? 0 : fdy / f
     for (let v = from; v < to; v++) {
       if (s.alive[v] === 0 || s.hp[v]! <= 0 || w.types[v]!.air) continue
       const hit = splash.kind === "burst"
         ? touchesCircle(w, s, v, s.x[u]!, s.y[u]!, splash.radius)
-        : touchesLine(w, s, u, t, v, splash.width, splash.depth)
+        : touchesLine(w, s, t, fx, fy, v, splash.width, splash.depth)
       if (hit) lost += damage(w, s, u, v)
     }
     if (splash.kind === "burst") {
