@@ -10,7 +10,8 @@
  *   - else the focus-fire move towards the nearest enemy.
  * Episodes: seeds 0..N-1 with bench smac-policies' env stream names.
  *
- *   node scripts/smaclite/kite.ts [--map 3s_vs_5z|map.json] [--episodes 100] [--safe 2,3,4,5]
+ *   node scripts/smaclite/kite.ts [--map 3s_vs_5z|map.json] [--episodes 100] [--safe 2,3,4,5] [--edge-rule on|off]
+ * `--edge-rule off` drops the on-the-map condition (the script's first version).
  */
 import { makeEnv, MOVE_AMOUNT, MOVE_DX, MOVE_DY, MOVE_NORTH, N_NON_ATTACK, STOP, type Env, type EnvState } from "../../src/envs/smac/Env.ts"
 import { focusFireActions } from "../../src/envs/smac/policies.ts"
@@ -24,8 +25,9 @@ const arg = (name: string, d: string): string => {
 const mapArg = arg("map", "3s_vs_5z")
 const episodes = Number(arg("episodes", "100"))
 const safes = arg("safe", "2,3,4,5").split(",").map(Number)
+const edgeRule = arg("edge-rule", "on") !== "off"
 
-export const kiteActions = (env: Env, safe: number, s: EnvState, out: Int32Array): void => {
+export const kiteActions = (env: Env, safe: number, s: EnvState, out: Int32Array, edgeRule = true): void => {
   const { nAgents, nEnemies } = env.info
   const { width, height } = env.world.map
   focusFireActions(env, s, out) // attack target or approach move, per agent
@@ -50,7 +52,7 @@ export const kiteActions = (env: Env, safe: number, s: EnvState, out: Int32Array
       const py = s.y[a]! + MOVE_DY[dir]! * MOVE_AMOUNT
       // S2's mask truncates toward zero, so a move off the map's edge stays available within a
       // cell of it; the script does not take a move whose end point is off the map.
-      if (px < 0 || py < 0 || px >= width || py >= height) continue
+      if (edgeRule && (px < 0 || py < 0 || px >= width || py >= height)) continue
       const d2 = (s.x[nearest]! - px) ** 2 + (s.y[nearest]! - py) ** 2
       if (d2 > bestD2) [best, bestD2] = [MOVE_NORTH + dir, d2]
     }
@@ -69,7 +71,7 @@ for (const safe of safes) {
     const s = env.reset(streamState(seed, ["bench", "smac-policies", mapName, "env"]))
     let total = 0
     while (!s.terminated) {
-      kiteActions(env, safe, s, actions)
+      kiteActions(env, safe, s, actions, edgeRule)
       total += env.step(s, actions).reward
     }
     wins += s.battleWon ? 1 : 0
@@ -78,7 +80,7 @@ for (const safe of safes) {
     ret += total
     for (let e = env.info.nAgents; e < env.info.nAgents + env.info.nEnemies; e++) killed += s.alive[e] === 0 ? 1 : 0
   }
-  console.log(JSON.stringify({ side: "ours", map: mapName, safe, episodes, wins, timeouts, meanLength: len / episodes, meanReturn: ret / episodes, enemiesKilledPerEpisode: killed / episodes }))
+  console.log(JSON.stringify({ side: "ours", map: mapName, edgeRule, safe, episodes, wins, timeouts, meanLength: len / episodes, meanReturn: ret / episodes, enemiesKilledPerEpisode: killed / episodes }))
 }
 }
 if (import.meta.main) main()
