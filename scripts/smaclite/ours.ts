@@ -6,9 +6,12 @@
  * wall-clock speed of the loop when each step also computes every agent's observation and the
  * state (as bench/smac.ts and SMAClite's step do; this does not change the trajectory).
  *
- *   node scripts/smaclite/ours.ts --maps 2s3z,3s_vs_5z,MMM2 [--episodes 200] [--out FILE]
+ *   node scripts/smaclite/ours.ts --maps 2s3z,3s_vs_5z,MMM2 [--episodes 200] [--out FILE] [--merge "why"]
+ *
+ * `--merge` keeps the other maps of an existing FILE and replaces only those measured now, each
+ * with a `remeasured` record (date, command, why).
  */
-import { writeFileSync } from "node:fs"
+import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { loadavg } from "node:os"
 import { makeEnv } from "../../src/envs/smac/Env.ts"
 import { BUILTIN_MAP_NAMES } from "../../src/envs/smac/MapSpec.ts"
@@ -100,7 +103,14 @@ for (const map of benchMaps(mapList.join(","), BUILTIN_MAP_NAMES)) {
     policies: perPolicy
   }
 }
-const doc = {
+const merge = arg("merge")
+if (merge !== undefined) {
+  for (const entry of Object.values(results) as Array<Record<string, unknown>>) {
+    entry.remeasured = { date_utc: new Date().toISOString(), command: `node scripts/smaclite/ours.ts ${process.argv.slice(2).join(" ")}`, why: merge }
+  }
+}
+const previous = merge !== undefined && out !== undefined && existsSync(out) ? JSON.parse(readFileSync(out, "utf8")) : undefined
+const doc = previous !== undefined ? { ...previous, maps: { ...previous.maps, ...results } } : {
   what: "fsv-ts SMAC-lite under the two scripted policies: the episodes of `npm run bench -- smac-policies` (seeds 0..N-1)",
   date_utc: new Date().toISOString(),
   node: process.version,

@@ -132,4 +132,32 @@ describe("medivac heal", () => {
     heal(env.world, s, 9, 2)
     expect(s.hp[2]).toBeCloseTo(40.5625, 12)
   })
+
+  it("does not heal a unit killed earlier in the same loop: it stays at 0 hp and dies", () => {
+    const { env, s } = setup("MMM2")
+    keepOnly(s, [2, 9, 10])
+    place(s, 2, 10, 16)
+    place(s, 9, 10, 17)
+    place(s, 10, 30, 16)
+    s.prevTarget[9] = 2 // healing this patient already
+    s.hp[2] = 0 // as after an enemy shot earlier in the loop's acting order
+    heal(env.world, s, 9, 2)
+    expect(s.hp[2]).toBe(0)
+    expect(s.energy[9]).toBe(50) // nothing spent
+  })
+
+  it("an enemy Medivac whose patient was killed earlier in the loop heals nothing and looks for another", () => {
+    const { env, s } = setup("MMM2")
+    keepOnly(s, [2, 10, 12])
+    place(s, 2, 10, 16)
+    place(s, 10, 22, 16) // the enemy Medivac
+    place(s, 12, 21, 16)
+    s.prevTarget[10] = 12
+    s.target[10] = 12
+    s.hp[12] = 0
+    heal(env.world, s, 10, 12)
+    expect(s.hp[12]).toBe(0)
+    expect(s.energy[10]).toBe(50)
+    expect(s.target[10]).toBe(-1)
+  })
 })

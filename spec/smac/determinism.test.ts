@@ -38,8 +38,11 @@ const GOLDEN: ReadonlyArray<readonly [BuiltinMapName, PolicyName, number, string
   ["2s3z", "random", 11, "30e513c4b6e24ba6f12476da24bea5c0"],
   // enemies won after 71 steps; return 13.80; 4/5 enemies killed, dealt 664.0
   ["2s3z", "focus-fire", 11, "4ebb968b0f20668f7aa3178d52d11e55"],
-  // enemies won after 28 steps (only our Medivac left); return 5.16; 4/12 enemies killed
-  ["MMM2", "focus-fire", 12, "d5e4079f021b15d5d32c9f553faaef60"],
+  // enemies won after 28 steps (only our Medivac left); return 5.28; 4/12 enemies killed.
+  // Regenerated when a Medivac stopped healing units killed earlier in the same loop: the run
+  // matches the old one (d5e4079f…, return 5.16) step for step until step 13, where the old one
+  // had our Medivac heal marine 5 back from 0 hp.
+  ["MMM2", "focus-fire", 12, "ad4409aad10c4899e841210ccb9e85b1"],
   // enemies won after 42 steps; return 4.26; dealt 205.0, no kill
   ["3s_vs_5z", "random", 13, "8c328f7840f52ca203d64a7e3170323a"],
   // allies won after 25 steps; return 20.00 (dealt exactly 135 = Σ enemy hp); 2/3 allies lost

@@ -57,6 +57,37 @@ describe("committed SMAClite measurements", () => {
     }
   })
 
+  // The scratch-patch measurements (variants/<switches>/<map>.json): the same checks, at least 50
+  // episodes (a 150 s budget cut some runs short; each file says how many), and each names its
+  // switches in the commit field and in `variant`, matching its folder.
+  const variantFiles = readdirSync(join(dir, "variants"), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .flatMap((d) => readdirSync(join(dir, "variants", d.name)).filter((f) => f.endsWith(".json")).map((f) => `${d.name}/${f}`))
+
+  it("include scratch-patch measurements", () => {
+    expect(variantFiles.length).toBeGreaterThanOrEqual(20)
+  })
+
+  it.each(variantFiles)("variants/%s: provenance, switches, and summaries equal to the per-episode records", (f) => {
+    const d = JSON.parse(readFileSync(join(dir, "variants", f), "utf8")) as Record<string, unknown> & { policies: Record<string, Policy>; variant: Record<string, string> }
+    expect(d.smaclite_commit).toMatch(/^[0-9a-f]{40}\+scratch patch \(SL_[A-Z_]+=1( SL_[A-Z_]+=1)*\)$/)
+    const folder = f.split("/")[0]!.replace(/-random$/, "")
+    const switches = Object.entries(d.variant).map(([k, v]) => `${k}-${v}`).sort()
+    expect(switches).toEqual(folder.split(/_(?=SL_)/).sort())
+    expect(BUILTIN_MAP_NAMES).toContain(String(d.map))
+    for (const [name, p] of Object.entries(d.policies)) {
+      expect(["random", "focus-fire"]).toContain(name)
+      const e = p.per_episode
+      expect(e.outcome.length).toBe(p.episodes)
+      expect(e.length.length).toBe(p.episodes)
+      expect(p.episodes).toBeGreaterThanOrEqual(50)
+      expect([...e.outcome].filter((c) => c === "W").length).toBe(p.wins)
+      expect([...e.outcome].filter((c) => c === "T").length).toBe(p.timeouts)
+      expect(p.mean_length).toBeCloseTo(mean(e.length), 9)
+      expect(p.mean_return).toBeCloseTo(mean(e.return), 3)
+    }
+  })
+
   it("docs/smac-lite.md's side-by-side table has a row for each map and side", () => {
     const doc = readFileSync(join(import.meta.dirname, "../../docs/smac-lite.md"), "utf8")
     for (const f of files) {

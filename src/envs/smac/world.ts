@@ -182,10 +182,14 @@ export const attack = (w: World, s: EnvState, u: number, t: number): void => {
   s.fired[u] = t
 }
 
-/** SL `Unit.heal`, one loop of it. */
+/** SL `Unit.heal`, one loop of it, except that the dead are not healed. */
 export const heal = (w: World, s: EnvState, u: number, t: number): void => {
   const maxHp = w.types[t]!.hp
-  if ((s.prevTarget[u] !== t && s.energy[u]! < HEAL_START_ENERGY) || s.hp[t]! >= maxHp) {
+  // A patient killed earlier in this loop (hp 0, removed in step 5) is dead: SC2 removes a unit
+  // when its life reaches 0, and S2 counts health 0 as dead. SMAClite's `heal` lacks this check,
+  // so there a Medivac acting after the killer revives the unit (issue 18: 7.3 times per MMM
+  // focus-fire episode there, 11.4 here before this check).
+  if ((s.prevTarget[u] !== t && s.energy[u]! < HEAL_START_ENERGY) || s.hp[t]! >= maxHp || s.hp[t]! <= 0) {
     if (u >= w.nAgents) s.target[u] = -1 // the enemy Medivac looks for another patient
     return
   }
