@@ -15,7 +15,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from side_by_side import MAPS, MOVE_AMOUNT, N_NON_ATTACK, focus_fire_actions  # noqa: E402
+from side_by_side import MAPS, MOVE_AMOUNT, N_NON_ATTACK, focus_fire_actions, nearest_enemy  # noqa: E402
 from smaclite.env import SMACliteEnv  # noqa: E402
 from smaclite.env.maps.map import get_standard_map  # noqa: E402
 from smaclite.env.util.direction import Direction  # noqa: E402
@@ -31,15 +31,8 @@ def kite_actions(env, avail, safe):
             continue
         if out[a] >= N_NON_ATTACK and unit.cooldown * TICKS_PER_SECOND <= 4 + 1e-9:
             continue
-        nearest, nd2 = None, float("inf")
-        for e in range(env.n_enemies):
-            enemy = env.enemies.get(e)
-            if enemy is None or enemy.hp == 0:
-                continue
-            d2 = float(((enemy.pos - unit.pos) ** 2).sum())
-            if d2 < nd2:
-                nearest, nd2 = enemy, d2
-        if nearest is None or np.sqrt(nd2) >= safe:
+        nearest = nearest_enemy(env, unit)
+        if nearest is None or np.sqrt(float(((nearest.pos - unit.pos) ** 2).sum())) >= safe:
             continue
         best, best_d2 = 1, -1.0
         for d in Direction:

@@ -14,35 +14,21 @@
  * `--edge-rule off` drops the on-the-map condition (the script's first version).
  */
 import { makeEnv, MOVE_AMOUNT, MOVE_DX, MOVE_DY, MOVE_NORTH, N_NON_ATTACK, STOP, type Env, type EnvState } from "../../src/envs/smac/Env.ts"
-import { focusFireActions } from "../../src/envs/smac/policies.ts"
+import { focusFireActions, nearestEnemy } from "../../src/envs/smac/policies.ts"
 import { streamState } from "../../src/rng/Rng.ts"
 import { benchMap } from "../../bench/_maps.ts"
 
-const arg = (name: string, d: string): string => {
-  const i = process.argv.indexOf(`--${name}`)
-  return i >= 0 ? process.argv[i + 1]! : d
-}
-const mapArg = arg("map", "3s_vs_5z")
-const episodes = Number(arg("episodes", "100"))
-const safes = arg("safe", "2,3,4,5").split(",").map(Number)
-const edgeRule = arg("edge-rule", "on") !== "off"
-
 export const kiteActions = (env: Env, safe: number, s: EnvState, out: Int32Array, edgeRule = true): void => {
-  const { nAgents, nEnemies } = env.info
+  const { nAgents } = env.info
   const { width, height } = env.world.map
   focusFireActions(env, s, out) // attack target or approach move, per agent
   for (let a = 0; a < nAgents; a++) {
     if (s.alive[a] === 0) continue
     const attacking = out[a]! >= N_NON_ATTACK
     if (attacking && s.cooldown[a]! <= 4) continue
-    let nearest = -1
-    let nd2 = Infinity
-    for (let e = nAgents; e < nAgents + nEnemies; e++) {
-      if (s.alive[e] === 0) continue
-      const d2 = (s.x[e]! - s.x[a]!) ** 2 + (s.y[e]! - s.y[a]!) ** 2
-      if (d2 < nd2) [nearest, nd2] = [e, d2]
-    }
-    if (nearest < 0 || Math.sqrt(nd2) >= safe) continue // attack (waiting) or approach, as focus fire
+    const nearest = nearestEnemy(env, s, a)
+    // Out of danger: attack (waiting for the weapon) or approach, as focus fire.
+    if (nearest < 0 || Math.hypot(s.x[nearest]! - s.x[a]!, s.y[nearest]! - s.y[a]!) >= safe) continue
     const mask = env.availActions(s, a, s.avail)
     let best = -1
     let bestD2 = -1
@@ -60,27 +46,36 @@ export const kiteActions = (env: Env, safe: number, s: EnvState, out: Int32Array
   }
 }
 
-const main = (): void => {
-const map = benchMap(mapArg)
-const mapName = map.name
-const env = makeEnv(map)
-const actions = new Int32Array(env.info.nAgents)
-for (const safe of safes) {
-  let wins = 0, timeouts = 0, len = 0, ret = 0, killed = 0
-  for (let seed = 0; seed < episodes; seed++) {
-    const s = env.reset(streamState(seed, ["bench", "smac-policies", mapName, "env"]))
-    let total = 0
-    while (!s.terminated) {
-      kiteActions(env, safe, s, actions, edgeRule)
-      total += env.step(s, actions).reward
-    }
-    wins += s.battleWon ? 1 : 0
-    timeouts += !s.battleWon && s.steps >= env.info.episodeLimit ? 1 : 0
-    len += s.steps
-    ret += total
-    for (let e = env.info.nAgents; e < env.info.nAgents + env.info.nEnemies; e++) killed += s.alive[e] === 0 ? 1 : 0
-  }
-  console.log(JSON.stringify({ side: "ours", map: mapName, edgeRule, safe, episodes, wins, timeouts, meanLength: len / episodes, meanReturn: ret / episodes, enemiesKilledPerEpisode: killed / episodes }))
+const arg = (name: string, d: string): string => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i >= 0 ? process.argv[i + 1]! : d
 }
+
+const main = (): void => {
+  const episodes = Number(arg("episodes", "100"))
+  const safes = arg("safe", "2,3,4,5").split(",").map(Number)
+  const edgeRule = arg("edge-rule", "on") !== "off"
+  const map = benchMap(arg("map", "3s_vs_5z"))
+  const mapName = map.name
+  const env = makeEnv(map)
+  const { nAgents, nEnemies, episodeLimit } = env.info
+  const actions = new Int32Array(nAgents)
+  for (const safe of safes) {
+    let wins = 0, timeouts = 0, len = 0, ret = 0, killed = 0
+    for (let seed = 0; seed < episodes; seed++) {
+      const s = env.reset(streamState(seed, ["bench", "smac-policies", mapName, "env"]))
+      let total = 0
+      while (!s.terminated) {
+        kiteActions(env, safe, s, actions, edgeRule)
+        total += env.step(s, actions).reward
+      }
+      wins += s.battleWon ? 1 : 0
+      timeouts += !s.battleWon && s.steps >= episodeLimit ? 1 : 0
+      len += s.steps
+      ret += total
+      for (let e = nAgents; e < nAgents + nEnemies; e++) killed += s.alive[e] === 0 ? 1 : 0
+    }
+    console.log(JSON.stringify({ side: "ours", map: mapName, edgeRule, safe, episodes, wins, timeouts, meanLength: len / episodes, meanReturn: ret / episodes, enemiesKilledPerEpisode: killed / episodes }))
+  }
 }
 if (import.meta.main) main()

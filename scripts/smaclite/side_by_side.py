@@ -77,6 +77,19 @@ def random_actions(env, avail, rng):
     return out
 
 
+def nearest_enemy(env, unit):
+    """The living enemy nearest to `unit` (ties: lowest index), None if none (policies.ts nearestEnemy)."""
+    nearest, nearest_d2 = None, float("inf")
+    for e in range(env.n_enemies):
+        enemy = env.enemies.get(e)
+        if enemy is None or enemy.hp == 0:
+            continue
+        d2 = float(((enemy.pos - unit.pos) ** 2).sum())
+        if d2 < nearest_d2:
+            nearest, nearest_d2 = enemy, d2
+    return nearest
+
+
 def focus_fire_actions(env, avail):
     out = []
     for a in range(env.n_agents):
@@ -102,14 +115,7 @@ def focus_fire_actions(env, avail):
         if best >= 0:
             out.append(best)
             continue
-        nearest, nearest_d2 = None, float("inf")
-        for e in range(env.n_enemies):
-            enemy = env.enemies.get(e)
-            if enemy is None or enemy.hp == 0:
-                continue
-            d2 = float(((enemy.pos - unit.pos) ** 2).sum())
-            if d2 < nearest_d2:
-                nearest, nearest_d2 = enemy, d2
+        nearest = nearest_enemy(env, unit)
         act = 1
         if nearest is not None:
             best_d2 = float("inf")

@@ -25,6 +25,21 @@ interface Policy {
 
 const mean = (xs: ReadonlyArray<number>): number => xs.reduce((a, b) => a + b, 0) / xs.length
 
+/** One policy's summary figures are what its per-episode records give, over `minEpisodes`..200 episodes. */
+const expectSummaries = (name: string, p: Policy, minEpisodes: number): void => {
+  expect(["random", "focus-fire"]).toContain(name)
+  const e = p.per_episode
+  expect(e.outcome.length).toBe(p.episodes)
+  expect(e.length.length).toBe(p.episodes)
+  expect(p.episodes).toBeGreaterThanOrEqual(minEpisodes)
+  expect(p.episodes).toBeLessThanOrEqual(200)
+  expect([...e.outcome].filter((c) => c === "W").length).toBe(p.wins)
+  expect([...e.outcome].filter((c) => c === "T").length).toBe(p.timeouts)
+  expect(p.win_rate).toBeCloseTo(p.wins / p.episodes, 12)
+  expect(p.mean_length).toBeCloseTo(mean(e.length), 9)
+  expect(p.mean_return).toBeCloseTo(mean(e.return), 3) // per-episode returns are stored rounded
+}
+
 describe("committed SMAClite measurements", () => {
   it("cover SMAClite's twelve maps, all of them SMAC-lite maps", () => {
     expect(files.map((f) => f.replace(/\.json$/, "")).sort()).toEqual(
@@ -42,19 +57,7 @@ describe("committed SMAClite measurements", () => {
       return
     }
     expect(typeof d.machine).toBe("string")
-    for (const [name, p] of Object.entries(d.policies)) {
-      expect(["random", "focus-fire"]).toContain(name)
-      const e = p.per_episode
-      expect(e.outcome.length).toBe(p.episodes)
-      expect(e.length.length).toBe(p.episodes)
-      expect(p.episodes).toBeGreaterThanOrEqual(100)
-      expect(p.episodes).toBeLessThanOrEqual(200)
-      expect([...e.outcome].filter((c) => c === "W").length).toBe(p.wins)
-      expect([...e.outcome].filter((c) => c === "T").length).toBe(p.timeouts)
-      expect(p.win_rate).toBeCloseTo(p.wins / p.episodes, 12)
-      expect(p.mean_length).toBeCloseTo(mean(e.length), 9)
-      expect(p.mean_return).toBeCloseTo(mean(e.return), 3) // per-episode returns are stored rounded
-    }
+    for (const [name, p] of Object.entries(d.policies)) expectSummaries(name, p, 100)
   })
 
   // The scratch-patch measurements (variants/<switches>/<map>.json): the same checks, at least 50
@@ -75,17 +78,7 @@ describe("committed SMAClite measurements", () => {
     const switches = Object.entries(d.variant).map(([k, v]) => `${k}-${v}`).sort()
     expect(switches).toEqual(folder.split(/_(?=SL_)/).sort())
     expect(BUILTIN_MAP_NAMES).toContain(String(d.map))
-    for (const [name, p] of Object.entries(d.policies)) {
-      expect(["random", "focus-fire"]).toContain(name)
-      const e = p.per_episode
-      expect(e.outcome.length).toBe(p.episodes)
-      expect(e.length.length).toBe(p.episodes)
-      expect(p.episodes).toBeGreaterThanOrEqual(50)
-      expect([...e.outcome].filter((c) => c === "W").length).toBe(p.wins)
-      expect([...e.outcome].filter((c) => c === "T").length).toBe(p.timeouts)
-      expect(p.mean_length).toBeCloseTo(mean(e.length), 9)
-      expect(p.mean_return).toBeCloseTo(mean(e.return), 3)
-    }
+    for (const [name, p] of Object.entries(d.policies)) expectSummaries(name, p, 50)
   })
 
   it("docs/smac-lite.md's side-by-side table has a row for each map and side", () => {

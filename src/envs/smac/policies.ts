@@ -25,6 +25,22 @@ export const randomActions = (env: Env, s: EnvState, stream: Stream, out: Int32A
   return out
 }
 
+/** The living enemy (unit index) nearest to agent `a` (ties: lowest index), −1 if none. */
+export const nearestEnemy = (env: Env, s: EnvState, a: number): number => {
+  const { nAgents, nEnemies } = env.info
+  let nearest = -1
+  let nearestD2 = Infinity
+  for (let e = nAgents; e < nAgents + nEnemies; e++) {
+    if (s.alive[e] === 0) continue
+    const d2 = (s.x[e]! - s.x[a]!) ** 2 + (s.y[e]! - s.y[a]!) ** 2
+    if (d2 < nearestD2) {
+      nearest = e
+      nearestD2 = d2
+    }
+  }
+  return nearest
+}
+
 /**
  * Focus fire, exactly as the acceptance criteria define it:
  * - a living agent with an available attack attacks the available enemy with the lowest
@@ -35,7 +51,7 @@ export const randomActions = (env: Env, s: EnvState, stream: Stream, out: Int32A
  *   (ties: N, S, E, W order), or stops if no move is available.
  */
 export const focusFireActions = (env: Env, s: EnvState, out: Int32Array): Int32Array => {
-  const { nAgents, nEnemies } = env.info
+  const { nAgents } = env.info
   const types = env.world.types
   for (let a = 0; a < nAgents; a++) {
     const mask = env.availActions(s, a, s.avail)
@@ -60,17 +76,7 @@ export const focusFireActions = (env: Env, s: EnvState, out: Int32Array): Int32A
       out[a] = best
       continue
     }
-    // Nearest living enemy.
-    let nearest = -1
-    let nearestD2 = Infinity
-    for (let e = nAgents; e < nAgents + nEnemies; e++) {
-      if (s.alive[e] === 0) continue
-      const d2 = (s.x[e]! - s.x[a]!) ** 2 + (s.y[e]! - s.y[a]!) ** 2
-      if (d2 < nearestD2) {
-        nearest = e
-        nearestD2 = d2
-      }
-    }
+    const nearest = nearestEnemy(env, s, a)
     out[a] = STOP
     if (nearest < 0) continue
     let bestD2 = Infinity
