@@ -32,11 +32,12 @@ export const syntheticBatch = (shape: EpisodeShape, T: number, B: number, part =
 
 /**
  * A freshly initialised `algo` learner (default config) whose `update()` runs one full update
- * (forward, backward, RMSProp) on `data`; `part` picks the Gumbel stream. `dispose()` frees its
- * target network.
+ * (forward, backward, RMSProp) on `data`; `part` picks the Gumbel stream; `hidden` sets the agent's
+ * GRU width (the default config's, PyMARL's 64, when absent). `dispose()` frees its target network.
  */
-export const benchUpdater = (algo: RecurrentAlgo, shape: EpisodeShape, data: EpisodeBatchData, part = 0) => {
-  const learner = buildSmacLearner(algo, shape, defaultSmacLearnerConfigs)
+export const benchUpdater = (algo: RecurrentAlgo, shape: EpisodeShape, data: EpisodeBatchData, part = 0, hidden?: number) => {
+  const configs = hidden === undefined ? defaultSmacLearnerConfigs : { ...defaultSmacLearnerConfigs, [algo]: { ...defaultSmacLearnerConfigs[algo], agentHidden: hidden } }
+  const learner = buildSmacLearner(algo, shape, configs)
   const params = learner.layout.init(stream(0, ["bench", algo]))
   const squareAvg = new Float32Array(params.length)
   const target = learner.layout.tensors(params, 1)

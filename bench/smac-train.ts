@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- smac-train [--backends wasm,node] [--maps 3m,2s3z,my_map.json] [--algos vdn,qmix,qtran,fsv] [--presets pymarl,pymarl2,fsv-authors] [--seconds S] [--updates N] [--threads 1,2] [--split K]`
+ * `npm run bench -- smac-train [--backends wasm,node] [--maps 3m,2s3z,my_map.json] [--algos vdn,qmix,qtran,fsv] [--presets pymarl,pymarl2,fsv-authors] [--seconds S] [--updates N] [--threads 1,2] [--hidden 64,256] [--split K]`
  *
  * Sections 1 and the matMul rate run once per backend in `--backends` (default wasm; node needs
  * `npm run setup:native`) and, for wasm, once per thread count in `--threads` (default: 1 and
@@ -8,7 +8,9 @@
  * 1. Milliseconds per learner update on PyMARL2's comparison shape (2s3z: 5 agents, obs 80,
  *    state 120, 11 actions, batch of 32 episodes of 121 steps, GRU 64), median of N updates
  *    after two warm-ups. PyMARL2's QMIX update on this machine: about 227 ms (PyTorch 1.13 CPU,
- *    one thread, median of 60).
+ *    one thread, median of 60). `--hidden` (default 64) repeats it at other GRU widths (pymarl2
+ *    uses 256 on hard maps). Beside each figure: the floor the agent network's matMul FLOPs set
+ *    at this backend's measured matMul rate, and the update's multiple of it.
  * 2. Environment steps per second of training (acting + learning) per preset (`--presets`,
  *    default pymarl: today's defaults), map and learner, over S seconds after the buffer holds
  *    a batch, on the last backend; and what a 2M-step run would take at that rate.
@@ -78,6 +80,7 @@ export async function run(args: ReadonlyArray<string>): Promise<void> {
 
   const shape2s3z = smacShape(makeEnv(BUILTIN_MAPS["2s3z"]))
   const data = syntheticBatch(shape2s3z, 121, 32)
+  const hiddens = (flag(args, "hidden") ?? "64").split(",").map(Number)
   const backends = (flag(args, "backends") ?? "wasm").split(",") as Array<BackendName>
   const runs = backends.flatMap((backend) => (backend === "wasm" ? threadCounts : [1]).map((threads) => ({ backend, threads })))
   for (const { backend, threads } of runs) {
@@ -88,11 +91,11 @@ export async function run(args: ReadonlyArray<string>): Promise<void> {
     // The floor: how fast this backend multiplies matrices of the agent network's shape, and
     // how many multiply-adds the GRU agent alone costs per update (forward and backward of the
     // network, forward of the target network).
+    const R = 32 * shape2s3z.agents
+    const rows = 122 * R
+    let gflops: number
     {
-      const R = 32 * shape2s3z.agents
-      const rows = 122 * R
       const H = 64
-      const inputs = inputDim(shape2s3z)
       const a = tf.randomUniform([rows, H], 0, 1, "float32", 1)
       const b = tf.randomUniform([H, 3 * H], 0, 1, "float32", 2)
       const times: Array<number> = []
@@ -102,26 +105,30 @@ export async function run(args: ReadonlyArray<string>): Promise<void> {
         if (k >= 2) times.push(performance.now() - t0)
       }
       tf.dispose([a, b])
-      const gflops = (2 * rows * H * 3 * H) / (median(times) / 1000) / 1e9
+      gflops = (2 * rows * H * 3 * H) / (median(times) / 1000) / 1e9
+      process.stdout.write(`matMul [${rows}, ${H}]·[${H}, ${3 * H}]: ${gflops.toFixed(1)} GFLOP/s (median of 10)\n`)
+    }
+    for (const H of hiddens) {
       // fc1, input gates, recurrence, fc2: forward once, backward twice (input and weight
       // gradients; none for the data), the target network forward once more.
+      const inputs = inputDim(shape2s3z)
       const forwardMacs = rows * (inputs * H + H * 3 * H + H * 3 * H + H * shape2s3z.actions)
       const agentMacs = forwardMacs * (1 + 2 + 1) - rows * inputs * H // no gradient for the inputs
       const floorMs = (2 * agentMacs) / (gflops * 1e9) * 1000
-      process.stdout.write(`matMul [${rows}, ${H}]·[${H}, ${3 * H}]: ${gflops.toFixed(1)} GFLOP/s (median of 10); ` +
-        `the GRU agent alone is ${(2 * agentMacs / 1e9).toFixed(1)} GFLOP per update, a floor of ${floorMs.toFixed(0)} ms at that rate\n`)
-    }
-    process.stdout.write(`update on the 2s3z shape (N ${shape2s3z.agents}, obs ${shape2s3z.obsDim}, state ${shape2s3z.stateDim}, A ${shape2s3z.actions}, B 32, T 121, GRU 64); PyMARL2 QMIX: 227 ms\n`)
-    for (const algo of algos) {
-      const updater = benchUpdater(algo, shape2s3z, data)
-      const times: Array<number> = []
-      for (let k = 0; k < n + 2; k++) {
-        const t0 = performance.now()
-        updater.update()
-        if (k >= 2) times.push(performance.now() - t0)
+      process.stdout.write(`update on the 2s3z shape (N ${shape2s3z.agents}, obs ${shape2s3z.obsDim}, state ${shape2s3z.stateDim}, A ${shape2s3z.actions}, B 32, T 121, GRU ${H}); ` +
+        `the GRU agent alone is ${(2 * agentMacs / 1e9).toFixed(1)} GFLOP, a floor of ${floorMs.toFixed(0)} ms at that rate${H === 64 ? "; PyMARL2 QMIX: 227 ms" : ""}\n`)
+      for (const algo of algos) {
+        const updater = benchUpdater(algo, shape2s3z, data, 0, H)
+        const times: Array<number> = []
+        for (let k = 0; k < n + 2; k++) {
+          const t0 = performance.now()
+          updater.update()
+          if (k >= 2) times.push(performance.now() - t0)
+        }
+        updater.dispose()
+        const ms = median(times)
+        process.stdout.write(`  ${algo.padEnd(5)} ${ms.toFixed(0).padStart(5)} ms/update (median of ${n}; ${(ms / floorMs).toFixed(1)}× the floor; load ${load()})\n`)
       }
-      updater.dispose()
-      process.stdout.write(`  ${algo.padEnd(5)} ${median(times).toFixed(0).padStart(5)} ms/update (median of ${n}; load ${load()})\n`)
     }
   }
 

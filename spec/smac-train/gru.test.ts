@@ -2,7 +2,8 @@
  * The recurrent agent: the tensor unroll (hand-written backward pass) against two independent
  * references — the plain-loop CPU agent for values, and tfjs's own autodiff of a naive
  * step-by-step GRU written here for gradients. On the cpu backend the recurrence is tfjs ops
- * (gru.ts); on wasm it is raw kernels (gruWasm.ts), which must also leave no data behind.
+ * (gru.ts); on wasm it is raw kernels (gruWasm.ts), on node TensorFlow eager ops called through
+ * the binding (gruNative.ts); both must also leave no data behind.
  */
 import * as tf from "@tensorflow/tfjs"
 import { Effect } from "effect"
@@ -10,10 +11,12 @@ import { beforeAll, describe, expect, it } from "vitest"
 import { Backend } from "../../src/backend/Backend.ts"
 import { withFastMatMulGradient } from "../../src/nn/fastMatMulGrad.ts"
 import { gruAgentSpecs, gruAgentUnroll } from "../../src/nn/gru.ts"
+import { gruAgentLayersNative, gruNativeAvailable } from "../../src/nn/gruNative.ts"
 import { gruAgentLayersWasm, gruWasmAvailable } from "../../src/nn/gruWasm.ts"
 import { GruAgentCpu } from "../../src/nn/gruAgentCpu.ts"
 import { ParamLayout } from "../../src/nn/params.ts"
 import { stream } from "../../src/rng/Rng.ts"
+import { describeNative } from "../fixtures/native.ts"
 
 const shape = { inputs: 5, hidden: 4, actions: 3 }
 const T = 4
@@ -48,11 +51,12 @@ const naive = (named: Record<string, tf.Tensor>, x: tf.Tensor): tf.Tensor => {
 /** Tensors the engine tracks and data the backend holds (raw kernels bypass the engine). */
 const held = () => [tf.memory().numTensors, tf.engine().backend.numDataIds()]
 
-describe.each(["cpu", "wasm"] as const)("GRU agent on %s", (backend) => {
+const suite = (backend: "cpu" | "wasm" | "node") => {
   beforeAll(async () => {
     await Effect.runPromise(Effect.gen(function*() { yield* Backend }).pipe(Effect.provide(Backend.layer(backend, 1))))
-    expect(tf.getBackend()).toBe(backend)
+    expect(tf.getBackend()).toBe(backend === "node" ? "tensorflow" : backend)
     expect(gruWasmAvailable()).toBe(backend === "wasm") // on wasm, the C-kernel op is what is tested
+    expect(gruNativeAvailable()).toBe(backend === "node") // on node, the eager-op one
   })
 
   it("unrolled Q values equal the plain-loop agent stepped one step at a time", () => {
@@ -97,16 +101,20 @@ describe.each(["cpu", "wasm"] as const)("GRU agent on %s", (backend) => {
     expect(held()).toEqual(before)
   })
 
-  it.runIf(backend === "wasm")("a parameter of the wrong shape is an error naming it, before any kernel runs", () => {
+  it.runIf(backend !== "cpu")("a parameter of the wrong shape is an error naming it, before any kernel runs", () => {
     const before = held()
     const H = shape.hidden
+    const layers = backend === "wasm" ? gruAgentLayersWasm : gruAgentLayersNative
     const call = () => tf.tidy(() => {
       const p = (dims: Array<number>) => tf.zeros(dims)
-      return gruAgentLayersWasm(T, false, tf.zeros([T * R, shape.inputs]) as tf.Tensor2D)(
+      return layers(T, false, tf.zeros([T * R, shape.inputs]) as tf.Tensor2D)(
         p([shape.inputs, H]), p([H]), p([H, 3 * H]), p([3 * H]), p([H, 2 * H]), p([3 * H])
       )
     })
     expect(call).toThrow(/expected .*W_h \[4,12\].*; got .*W_h \[4,8\]/)
     expect(held()).toEqual(before)
   })
-})
+}
+
+describe.each(["cpu", "wasm"] as const)("GRU agent on %s", suite)
+describeNative("GRU agent on node", () => suite("node"))

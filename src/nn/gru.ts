@@ -13,10 +13,12 @@
  * W_iz W_in] and W_h = [W_hr W_hz W_hn] are stored as [H, 3H] — every op runs on all rows R
  * (episodes × agents) at once, the input projections of all steps are one matMul before the
  * recurrence, and the recurrence is one op with a hand-written backward pass. On the wasm
- * backend, fc1 and the GRU run as one op on the backend's C kernels (`gruWasm.ts`); this file's
- * tfjs-op recurrence serves the other backends. Both are tested against the same references.
+ * backend, fc1 and the GRU run as one op on the backend's C kernels (`gruWasm.ts`), on the
+ * native backend as one op of TensorFlow eager calls (`gruNative.ts`); this file's tfjs-op
+ * recurrence serves the cpu backend. Both are tested against the same references.
  */
 import * as tf from "@tensorflow/tfjs"
+import { gruAgentLayersNative, gruNativeAvailable } from "./gruNative.ts"
 import { gruAgentLayersWasm, gruWasmAvailable } from "./gruWasm.ts"
 import type { ParamSpec } from "./params.ts"
 
@@ -157,15 +159,16 @@ export const gruAgentUnroll = (
   const p = (k: string) => params[`${name}.${k}`]!
   if (p("fc1.w").shape[0] !== 1) throw new Error("gruAgentUnroll: one replica (S = 1) only")
   const [wh, bh] = [tf.reshape(p("gru.wh"), [H, 3 * H]), tf.reshape(p("gru.bh"), [3 * H])]
-  const hidden = gruWasmAvailable()
-    ? gruAgentLayersWasm(T, tf.engine().isTapeOn(), tf.reshape(x, [T * R, inputs]))(
+  const layers = gruWasmAvailable() ? gruAgentLayersWasm : gruNativeAvailable() ? gruAgentLayersNative : undefined
+  const hidden = layers !== undefined
+    ? layers(T, tf.engine().isTapeOn(), tf.reshape(x, [T * R, inputs]))(
       tf.reshape(p("fc1.w"), [inputs, H]),
       tf.reshape(p("fc1.b"), [H]),
       tf.reshape(p("gru.wi"), [H, 3 * H]),
       tf.reshape(p("gru.bi"), [3 * H]),
       wh,
       bh
-    ) // the wasm backend's kernels, called directly: [T, R, H]
+    ) // the wasm backend's kernels or TensorFlow's eager ops, called directly: [T, R, H]
     : gruRecurrence(
       tf.reshape(dense(tf.relu(dense(tf.reshape(x, [T * R, inputs]), p("fc1.w"), p("fc1.b"))), p("gru.wi"), p("gru.bi")), [T, R, 3 * H]), // gi_t = e_t W_i + b_i, e_t = relu(x_t W1 + b1): [T, R, 3H]
       wh,
