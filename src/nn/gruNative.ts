@@ -8,7 +8,7 @@
  * [160, 64] × [64, 192]); the binding's own `executeOp` costs 7–12 µs for an elementwise op
  * and 29 µs for MatMul on the same shapes (measured here, TF 2.21). So here:
  *
- * - the gates are fused as gru.ts stores them: one MatMul by W_h [H, 3H] per step, SplitV into
+ * - the gates are fused as gru.ts stores them: one matMul by W_h [H, 3H] per step, SplitV into
  *   r|z and n; σ on r|z at once; TensorFlow's TanhGrad and SigmoidGrad in the backward pass;
  * - a step's inputs come from one Split of all steps' input projections (one op, T outputs);
  * - per-step results are packed once at the end (hidden states, and for the backward pass
@@ -126,13 +126,19 @@ class Ops {
     this.owned.set(id, shape)
     return id
   }
-  /** a [m, k] · b [k, n] (either transposed first if asked) → [m, n]. */
-  matMul(a: Id, b: Id, transposeA = false, transposeB = false): Id {
-    return this.one("MatMul", [
-      this.T,
-      { name: "transpose_a", type: this.b.TF_ATTR_BOOL, value: transposeA },
-      { name: "transpose_b", type: this.b.TF_ATTR_BOOL, value: transposeB }
-    ], [a, b])
+  /**
+   * a [m, k] · b [k, n] (either transposed first if asked) → [m, n], as TensorFlow's MatMul
+   * (`plain`) or as BatchMatMulV2, the op tfjs-node runs for every tfjs matMul. MatMul is about
+   * 2.5× cheaper on the per-step shapes, but with a small m and k above 64 (e.g. [160, 192] ·
+   * [192, 64]) it corrupted the heap here under V8's sampling profiler (`node --cpu-prof`), in
+   * a plain loop of binding calls too (TF 2.21; without the profiler 15,000 such calls under
+   * MALLOC_CHECK_=3 were clean); BatchMatMulV2 did not. So MatMul only where k ≤ 64 or m is large.
+   */
+  matMul(a: Id, b: Id, plain: boolean, transposeA = false, transposeB = false): Id {
+    const bool = (name: string, value: boolean): Attr => ({ name, type: this.b.TF_ATTR_BOOL, value })
+    return plain
+      ? this.one("MatMul", [this.T, bool("transpose_a", transposeA), bool("transpose_b", transposeB)], [a, b])
+      : this.one("BatchMatMulV2", [this.T, bool("adj_x", transposeA), bool("adj_y", transposeB)], [a, b])
   }
   /** x [m, n] + bias [n]. */
   biasAdd(x: Id, bias: Id): Id {
@@ -211,10 +217,10 @@ export const gruAgentLayersNative = (T: number, forBackward: boolean, x: tf.Tens
     const [axis0, axis1] = [o.const([], Int32Array.of(0)), o.const([], Int32Array.of(1))]
     const rzAndN = o.const([2], Int32Array.of(2 * H, H))
     const halves = o.const([2], Int32Array.of(H, H))
-    const xW1 = o.matMul(o.id(x), o.id(w1))
+    const xW1 = o.matMul(o.id(x), o.id(w1), true) // m = T·R
     const pre = o.biasAdd(xW1, o.id(b1))
     const e = o.unary("Relu", pre) // e = relu(x W1 + b1): [T·R, H]
-    const eWi = o.matMul(e, o.id(wi))
+    const eWi = o.matMul(e, o.id(wi), true)
     const gi = o.biasAdd(eWi, o.id(bi)) // e W_i + b_i: [T·R, 3H]
     const [giRZ, giN] = o.splitV(gi, rzAndN, 2, axis1) as [Id, Id] // [T·R, 2H], [T·R, H]
     const steps = o.const([T], new Int32Array(T).fill(R))
@@ -227,7 +233,7 @@ export const gruAgentLayersNative = (T: number, forBackward: boolean, x: tf.Tens
     const kept: Array<[Id, Id, Id, Id]> = [] // per step: rz, n, g, h_{t−1} − n
     let h = h0
     for (let t = 0; t < T; t++) {
-      const ghRaw = o.matMul(h, whId)
+      const ghRaw = o.matMul(h, whId, H <= 64) // m = R, k = H
       const gh = o.biasAdd(ghRaw, bhId) // h W_h + b_h: [R, 3H]
       const [ghRZ, g] = o.splitV(gh, rzAndN, 2, axis1) as [Id, Id] // [R, 2H], [R, H]
       const aRZ = o.binary("AddV2", giRZs[t]!, ghRZ)
@@ -279,17 +285,17 @@ export const gruAgentLayersNative = (T: number, forBackward: boolean, x: tf.Tens
           const drz = b.binary("SigmoidGrad", rzs[t]!, b.concat([b.binary("Mul", dn, gs[t]!), b.binary("Mul", dh, hmns[t]!)], axis1)) // [dr, dz]: [R, 2H]
           const dgh = b.concat([drz, b.binary("Mul", dn, r)], axis1) // [dr, dz, dn ⊙ r]: [R, 3H]
           ;[drzs[t], dns[t], dghs[t]] = [drz, dn, dgh]
-          if (t > 0) carry = b.binary("AddV2", dhz, b.matMul(dgh, whId, false, true)) // dh_{t−1} = dh ⊙ z + dgh W_hᵀ: [R, H]
+          if (t > 0) carry = b.binary("AddV2", dhz, b.matMul(dgh, whId, false, false, true) /* m = R, k = 3H */) // dh_{t−1} = dh ⊙ z + dgh W_hᵀ: [R, H]
         }
         const dgi = b.concat([b.concat(drzs, axis0), b.concat(dns, axis0)], axis1) // [T·R, 3H]
         const dgh = b.concat(dghs, axis0) // [T·R, 3H]
         const rows = b.const([1], Int32Array.of(0))
-        const dWh = b.matMul(b.id(hpK), dgh, true) // Σ_t h_{t−1}ᵀ dgh_t: [H, 3H]
+        const dWh = b.matMul(b.id(hpK), dgh, true, true) // Σ_t h_{t−1}ᵀ dgh_t: [H, 3H]
         const dbh = b.sum(dgh, rows) // [3H]
-        const dWi = b.matMul(b.id(eK), dgi, true) // Σ_t e_tᵀ dgi_t: [H, 3H]
+        const dWi = b.matMul(b.id(eK), dgi, true, true) // Σ_t e_tᵀ dgi_t: [H, 3H]
         const dbi = b.sum(dgi, rows)
-        const dPre = b.binary("ReluGrad", b.matMul(dgi, b.id(wiK), false, true), b.id(eK)) // (dgi W_iᵀ) ⊙ [e > 0]: [T·R, H]
-        const dW1 = b.matMul(b.id(xK), dPre, true) // [I, H]
+        const dPre = b.binary("ReluGrad", b.matMul(dgi, b.id(wiK), false, false, true) /* k = 3H */, b.id(eK)) // (dgi W_iᵀ) ⊙ [e > 0]: [T·R, H]
+        const dW1 = b.matMul(b.id(xK), dPre, true, true) // [I, H]
         const db1 = b.sum(dPre, rows) // [H]
         grads.push(...[dW1, db1, dWi, dbi, dWh, dbh].map((id) => b.take(id)))
       } finally {
