@@ -78,6 +78,25 @@ const suite = (backend: "cpu" | "wasm" | "node") => {
     got.forEach((v, k) => expect(v).toBeCloseTo(expected[k]!, 5))
   })
 
+  it("at H = 72 (past the width where the native op changes its per-step matMul) Q values still equal the plain-loop agent", () => {
+    const wide = { ...shape, hidden: 72 }
+    const wideLayout = new ParamLayout(gruAgentSpecs("agent", wide))
+    const wideParams = wideLayout.init(stream(8, ["spec", "gru", "init", "wide"]))
+    const cpu = new GruAgentCpu(wide, wideLayout.unpack(wideParams, 1, 0))
+    const h = new Float32Array(R * wide.hidden)
+    const q = new Float32Array(R * wide.actions)
+    const expected: Array<number> = []
+    for (let t = 0; t < T; t++) {
+      cpu.step(xs.subarray(t * R * wide.inputs, (t + 1) * R * wide.inputs), h, R, q)
+      expected.push(...q)
+    }
+    const before = held()
+    const got = tf.tidy(() => gruAgentUnroll(tf.tensor3d(xs, [T, R, wide.inputs]), wideLayout.named(wideLayout.tensors(wideParams, 1)), "agent", wide).q.dataSync())
+    expect(held()).toEqual(before)
+    expect(got.length).toBe(expected.length)
+    got.forEach((v, k) => expect(v).toBeCloseTo(expected[k]!, 5))
+  })
+
   it("gradients of the hand-written backward pass equal autodiff of a naive GRU", () => {
     const before = held()
     const weights = Float32Array.from({ length: T * R * shape.actions }, (_, k) => Math.cos(k))
