@@ -93,6 +93,7 @@ export async function run(args: ReadonlyArray<string>): Promise<void> {
     // network, forward of the target network).
     const R = 32 * shape2s3z.agents
     const rows = 122 * R
+    const inputs = inputDim(shape2s3z)
     let gflops: number
     {
       const H = 64
@@ -111,7 +112,6 @@ export async function run(args: ReadonlyArray<string>): Promise<void> {
     for (const H of hiddens) {
       // fc1, input gates, recurrence, fc2: forward once, backward twice (input and weight
       // gradients; none for the data), the target network forward once more.
-      const inputs = inputDim(shape2s3z)
       const forwardMacs = rows * (inputs * H + H * 3 * H + H * 3 * H + H * shape2s3z.actions)
       const agentMacs = forwardMacs * (1 + 2 + 1) - rows * inputs * H // no gradient for the inputs
       const floorMs = (2 * agentMacs) / (gflops * 1e9) * 1000

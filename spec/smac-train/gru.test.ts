@@ -51,6 +51,29 @@ const naive = (named: Record<string, tf.Tensor>, x: tf.Tensor): tf.Tensor => {
 /** Tensors the engine tracks and data the backend holds (raw kernels bypass the engine). */
 const held = () => [tf.memory().numTensors, tf.engine().backend.numDataIds()]
 
+/**
+ * The unrolled agent's Q values over the T steps of `xs` equal GruAgentCpu's, stepped one step at
+ * a time with the same parameters, and the unroll leaves nothing behind.
+ */
+const unrolledMatchesPlainLoop = (agent: typeof shape, agentLayout: ParamLayout, agentParams: Float32Array): void => {
+  const cpu = new GruAgentCpu(agent, agentLayout.unpack(agentParams, 1, 0))
+  const h = new Float32Array(R * agent.hidden)
+  const q = new Float32Array(R * agent.actions)
+  const expected: Array<number> = []
+  for (let t = 0; t < T; t++) {
+    cpu.step(xs.subarray(t * R * agent.inputs, (t + 1) * R * agent.inputs), h, R, q)
+    expected.push(...q)
+  }
+  const before = held()
+  const got = tf.tidy(() => {
+    const x = tf.tensor3d(xs, [T, R, agent.inputs])
+    return gruAgentUnroll(x, agentLayout.named(agentLayout.tensors(agentParams, 1)), "agent", agent).q.dataSync()
+  })
+  expect(held()).toEqual(before)
+  expect(got.length).toBe(expected.length)
+  got.forEach((v, k) => expect(v).toBeCloseTo(expected[k]!, 5))
+}
+
 const suite = (backend: "cpu" | "wasm" | "node") => {
   beforeAll(async () => {
     await Effect.runPromise(Effect.gen(function*() { yield* Backend }).pipe(Effect.provide(Backend.layer(backend, 1))))
@@ -60,41 +83,13 @@ const suite = (backend: "cpu" | "wasm" | "node") => {
   })
 
   it("unrolled Q values equal the plain-loop agent stepped one step at a time", () => {
-    const cpu = new GruAgentCpu(shape, layout.unpack(params, 1, 0))
-    const h = new Float32Array(R * shape.hidden)
-    const q = new Float32Array(R * shape.actions)
-    const expected: Array<number> = []
-    for (let t = 0; t < T; t++) {
-      cpu.step(xs.subarray(t * R * shape.inputs, (t + 1) * R * shape.inputs), h, R, q)
-      expected.push(...q)
-    }
-    const before = held()
-    const got = tf.tidy(() => {
-      const x = tf.tensor3d(xs, [T, R, shape.inputs])
-      return gruAgentUnroll(x, layout.named(layout.tensors(params, 1)), "agent", shape).q.dataSync()
-    })
-    expect(held()).toEqual(before)
-    expect(got.length).toBe(expected.length)
-    got.forEach((v, k) => expect(v).toBeCloseTo(expected[k]!, 5))
+    unrolledMatchesPlainLoop(shape, layout, params)
   })
 
   it("at H = 72 (past the width where the native op changes its per-step matMul) Q values still equal the plain-loop agent", () => {
     const wide = { ...shape, hidden: 72 }
     const wideLayout = new ParamLayout(gruAgentSpecs("agent", wide))
-    const wideParams = wideLayout.init(stream(8, ["spec", "gru", "init", "wide"]))
-    const cpu = new GruAgentCpu(wide, wideLayout.unpack(wideParams, 1, 0))
-    const h = new Float32Array(R * wide.hidden)
-    const q = new Float32Array(R * wide.actions)
-    const expected: Array<number> = []
-    for (let t = 0; t < T; t++) {
-      cpu.step(xs.subarray(t * R * wide.inputs, (t + 1) * R * wide.inputs), h, R, q)
-      expected.push(...q)
-    }
-    const before = held()
-    const got = tf.tidy(() => gruAgentUnroll(tf.tensor3d(xs, [T, R, wide.inputs]), wideLayout.named(wideLayout.tensors(wideParams, 1)), "agent", wide).q.dataSync())
-    expect(held()).toEqual(before)
-    expect(got.length).toBe(expected.length)
-    got.forEach((v, k) => expect(v).toBeCloseTo(expected[k]!, 5))
+    unrolledMatchesPlainLoop(wide, wideLayout, wideLayout.init(stream(8, ["spec", "gru", "init", "wide"])))
   })
 
   it("gradients of the hand-written backward pass equal autodiff of a naive GRU", () => {

@@ -27,12 +27,12 @@
  * and one Sum each over all steps.
  *
  * The binding's interface (`executeOp`, `createTensor`, `deleteTensor`, the TF_* constants) and
- * the backend's `tensorMap`/`getInputTensorIds`/`createOutputTensor` are internal to
- * tfjs-node: read from version 4.22.0 (pinned in `setup:native`); with any other version the
- * tfjs-op path of gru.ts runs instead.
+ * the backend's `getInputTensorIds`/`createOutputTensor` are internal to tfjs-node: read from
+ * version 4.22.0 (`setup:native` installs it at tfjs's pinned version); with any other version
+ * the tfjs-op path of gru.ts runs instead.
  */
-import { createRequire } from "node:module"
 import * as tf from "@tensorflow/tfjs"
+import { checkGruLayerArgs, installedVersion } from "./gruLayerArgs.ts"
 
 /** What an op returns: a TFE tensor handle's id, shape and TF dtype. */
 interface OutputMetadata {
@@ -69,21 +69,13 @@ interface NodeBackend extends tf.KernelBackend {
 /** The tfjs-node version whose internals this file calls. */
 export const GRU_NATIVE_VERSION = "4.22.0"
 
-let installedNodeVersion: string | null | undefined
-const nodeVersion = (): string | null => {
-  if (installedNodeVersion === undefined) {
-    try {
-      installedNodeVersion = (createRequire(import.meta.url)("@tensorflow/tfjs-node/package.json") as { version: string }).version
-    } catch {
-      installedNodeVersion = null
-    }
-  }
-  return installedNodeVersion
-}
-
-/** Whether the native layers can run: the active backend is tfjs-node's, of the version they were written against. */
+/**
+ * Whether the native layers can run: the active backend is tfjs-node's (or tfjs-node-gpu's, the
+ * same JavaScript over a GPU build), of the version they were written against.
+ */
 export const gruNativeAvailable = (): boolean => {
-  if (tf.getBackend() !== "tensorflow" || nodeVersion() !== GRU_NATIVE_VERSION) return false
+  if (tf.getBackend() !== "tensorflow") return false
+  if ((installedVersion("@tensorflow/tfjs-node") ?? installedVersion("@tensorflow/tfjs-node-gpu")) !== GRU_NATIVE_VERSION) return false
   const b = tf.backend() as Partial<NodeBackend>
   return typeof b.binding?.executeOp === "function" && typeof b.getInputTensorIds === "function" && typeof b.createOutputTensor === "function"
 }
@@ -201,16 +193,7 @@ class Ops {
  */
 export const gruAgentLayersNative = (T: number, forBackward: boolean, x: tf.Tensor2D) => tf.customGrad((...args) => {
   const [w1, b1, wi, bi, wh, bh, save] = args as unknown as [tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc]
-  const [TR, I] = x.shape // I: the agent's input size
-  const H = w1.shape[1]!
-  const R = TR / T
-  const expected: Array<[string, tf.Tensor, Array<number>]> = [
-    ["x", x, [T * R, I]], ["W1", w1, [I, H]], ["b1", b1, [H]], ["W_i", wi, [H, 3 * H]], ["b_i", bi, [3 * H]], ["W_h", wh, [H, 3 * H]], ["b_h", bh, [3 * H]]
-  ]
-  const bad = expected.filter(([, t, shape]) => t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]) || t.dtype !== "float32")
-  if (!Number.isInteger(R) || R < 1 || bad.length > 0) {
-    throw new Error(`gruAgentLayersNative: over T = ${T} steps, expected ${expected.map(([n, , sh]) => `${n} [${sh}]`).join(", ")} (float32); got ${expected.map(([n, t]) => `${n} [${t.shape}] ${t.dtype}`).join(", ")}`)
-  }
+  const { R, H } = checkGruLayerArgs("gruAgentLayersNative", T, x, [w1, b1, wi, bi, wh, bh])
   const o = new Ops(tf.backend() as unknown as NodeBackend)
   const outputs: Array<tf.Tensor> = []
   try {

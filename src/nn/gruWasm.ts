@@ -25,8 +25,8 @@
  * The C functions' signatures are internal to tfjs-backend-wasm: they were read from version
  * 4.22.0 (pinned in package.json), and with any other version the tfjs-op path runs instead.
  */
-import { createRequire } from "node:module"
 import * as tf from "@tensorflow/tfjs"
+import { checkGruLayerArgs, installedVersion } from "./gruLayerArgs.ts"
 
 type CFunction = (...args: Array<number | Uint8Array>) => void
 
@@ -181,24 +181,9 @@ class Kernels {
 /** The tfjs-backend-wasm version whose C signatures this file calls. */
 export const GRU_WASM_VERSION = "4.22.0"
 
-/**
- * The installed tfjs-backend-wasm's version, read from its package.json: importing the package
- * itself would register the wasm backend as tfjs's default for every importer of this file.
- */
-let installedWasmVersion: string | null | undefined
-const wasmVersion = (): string | null => {
-  if (installedWasmVersion === undefined) {
-    try {
-      installedWasmVersion = (createRequire(import.meta.url)("@tensorflow/tfjs-backend-wasm/package.json") as { version: string }).version
-    } catch {
-      installedWasmVersion = null
-    }
-  }
-  return installedWasmVersion
-}
-
 /** Whether the C-kernel layers can run: the active backend is wasm, of the version they were written against. */
-export const gruWasmAvailable = (): boolean => tf.getBackend() === "wasm" && wasmVersion() === GRU_WASM_VERSION
+export const gruWasmAvailable = (): boolean =>
+  tf.getBackend() === "wasm" && installedVersion("@tensorflow/tfjs-backend-wasm") === GRU_WASM_VERSION
 
 /**
  * The agent's layers up to the GRU over T steps from h = 0, for inputs x [T·R, I] (rows t·R + r):
@@ -210,18 +195,10 @@ export const gruWasmAvailable = (): boolean => tf.getBackend() === "wasm" && was
  */
 export const gruAgentLayersWasm = (T: number, forBackward: boolean, x: tf.Tensor2D) => tf.customGrad((...args) => {
   const [w1, b1, wi, bi, wh, bh, save] = args as unknown as [tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc]
-  const [TR, I] = x.shape // I: the agent's input size
-  const H = w1.shape[1]!
-  const R = TR / T
-  const RH = R * H
   // The C kernels read whatever memory the shapes say: check them all before any call.
-  const expected: Array<[string, tf.Tensor, Array<number>]> = [
-    ["x", x, [T * R, I]], ["W1", w1, [I, H]], ["b1", b1, [H]], ["W_i", wi, [H, 3 * H]], ["b_i", bi, [3 * H]], ["W_h", wh, [H, 3 * H]], ["b_h", bh, [3 * H]]
-  ]
-  const bad = expected.filter(([, t, shape]) => t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]) || t.dtype !== "float32")
-  if (!Number.isInteger(R) || R < 1 || bad.length > 0) {
-    throw new Error(`gruAgentLayersWasm: over T = ${T} steps, expected ${expected.map(([n, , sh]) => `${n} [${sh}]`).join(", ")} (float32); got ${expected.map(([n, t]) => `${n} [${t.shape}] ${t.dtype}`).join(", ")}`)
-  }
+  const { R, H, I } = checkGruLayerArgs("gruAgentLayersWasm", T, x, [w1, b1, wi, bi, wh, bh])
+  const TR = T * R
+  const RH = R * H
   const k = new Kernels(tf.backend() as unknown as WasmBackend)
   const wis = tf.split(wi, 3, 1) as Array<tf.Tensor>
   const [wiR, wiZ, wiN] = wis.map((w) => k.id(w)) as [Id, Id, Id] // [H, H] each
