@@ -3,10 +3,17 @@
  * config before `--config` (so a file can still change any field), one recipe for all four
  * learners, as Figure 4 compares them. Every value names its source.
  *
- * - `pymarl`: the SMAC paper's setup as PyMARL runs it (oxwhirl/pymarl src/config/default.yaml
- *   and algs/*.yaml): today's defaults, so it changes nothing. (PyMARL's episode runner makes one
- *   update per episode; the default reproduction steps 8 environments and updates twice per batch
- *   for cost, `defaultSmacConfig`.)
+ * - `pymarl`: PyMARL's values for the SMAC paper (oxwhirl/pymarl src/config/default.yaml and
+ *   algs/*.yaml): today's defaults, so it changes nothing. Except one: its update ratio. The
+ *   defaults step 8 environments and update twice per 8 episodes (`defaultSmacConfig`), a
+ *   quarter of PyMARL's updates, chosen for cost.
+ * - `pymarl-episode`: `pymarl` with PyMARL's update ratio as well, i.e. the SMAC paper's setup
+ *   exactly: oxwhirl/pymarl a8f171b (2019-12-01, "Updating config files to SMAC v1 settings.
+ *   The biggest change is using the episode runner...") sets `runner: "episode"` in
+ *   algs/qmix.yaml, vdn.yaml and qtran.yaml, with default.yaml's `batch_size_run: 1`, and
+ *   src/run.py calls `learner.train` once per `runner.run` (one episode) once the buffer holds
+ *   a batch: one environment, one update of 32 episodes per episode. Four times the updates of
+ *   `pymarl` per environment step, so about four times its cost.
  * - `pymarl2`: pymarl2's fine-tuned QMIX, hijkzzz/pymarl2 src/config/algs/qmix.yaml at 0e8fae1:
  *   `optimizer: 'adam'`, `lr: 0.001`, `td_lambda: 0.6`, `batch_size: 128`, `buffer_size: 5000`,
  *   `target_update_interval: 200`, `batch_size_run: 4` (its parallel runner: one update per run),
@@ -19,7 +26,7 @@
  *   90,000 steps). Their code subtracts α log π after the λ-return; here the entropy term is
  *   inside it (docs/smac-train.md).
  */
-export const SMAC_PRESETS = ["pymarl", "pymarl2", "fsv-authors"] as const
+export const SMAC_PRESETS = ["pymarl", "pymarl-episode", "pymarl2", "fsv-authors"] as const
 export type SmacPreset = (typeof SMAC_PRESETS)[number]
 
 type Json = { readonly [key: string]: Json } | ReadonlyArray<Json> | string | number | boolean | null
@@ -33,6 +40,7 @@ const authorsTraining = { optimizer: "rmsprop", lr: 0.0005, tdLambda: 0.8, buffe
 /** The overrides of each preset, to merge over `defaultSmacConfig`. */
 export const smacPresets: Readonly<Record<SmacPreset, Json>> = {
   pymarl: {},
+  "pymarl-episode": { run: { envs: 1, updatesPerRun: 1 } },
   pymarl2: {
     run: { envs: 4, updatesPerRun: 1, epsilonAnnealSteps: 100_000 },
     learners: {

@@ -21,6 +21,14 @@ describe("SMAC presets", () => {
     expect(withPreset("pymarl")).toEqual(defaultSmacConfig(100_000))
   })
 
+  it("pymarl-episode: the defaults with PyMARL's episode runner, one environment and one update per episode (oxwhirl/pymarl a8f171b)", () => {
+    const c = withPreset("pymarl-episode")
+    expect(c.run).toMatchObject({ envs: 1, updatesPerRun: 1 })
+    const defaults = defaultSmacConfig(100_000)
+    expect(defaults.run.updatesPerRun / defaults.run.envs, "the defaults' quarter ratio").toBe(0.25)
+    expect({ ...c, run: { ...c.run, envs: defaults.run.envs, updatesPerRun: defaults.run.updatesPerRun } }).toEqual(defaults)
+  })
+
   it("pymarl2: Adam 1e-3, TD(λ) 0.6, batch 128, 4 envs, one update per run, ε over 100k, for every learner (hijkzzz/pymarl2 qmix.yaml)", () => {
     const c = withPreset("pymarl2")
     expect(c.run).toMatchObject({ envs: 4, updatesPerRun: 1, epsilonAnnealSteps: 100_000 })
