@@ -1,24 +1,33 @@
 /**
  * Figure 4's full protocol as a sweep spec: VDN, QMIX, QTRAN and FSV on 2s3z, 3s_vs_5z and
  * MMM2, 2M environment steps and 5 seeds per learner and map (Section 5.3), one recipe for all
- * four learners. The committed spec (`pipelines/smac/sweeps/figure4-paper.json`) is this
- * function's output for the `pymarl` recipe (today's defaults), and a test keeps them equal.
+ * four learners. The committed specs are this function's output, and a test keeps them equal:
+ * `pipelines/smac/sweeps/figure4-paper.json` for the `pymarl` recipe (today's defaults) and
+ * `figure4-paper-pymarl-episode.json` for `pymarl-episode` (the SMAC paper's update ratio, about
+ * four times the cost).
  *
  *   fsv sweep pipelines/smac/sweeps/figure4-paper.json --store S            # this machine
  *   fsv sweep pipelines/smac/sweeps/figure4-paper.json --cluster postgres://…  # N runners
  */
-import { defaultSmacConfig, PAPER_BUDGET } from "./stage.ts"
+import { mergeJson, type SmacPreset, smacPresets } from "./presets.ts"
+import { defaultSmacConfig, PAPER_BUDGET, type SmacConfig } from "./stage.ts"
 
 export const FIGURE4_MAPS = ["2s3z", "3s_vs_5z", "MMM2"] as const
 export const FIGURE4_ALGOS = ["vdn", "qmix", "qtran", "fsv"] as const
 
-/** The sweep spec of Figure 4 at `steps` per run over `seeds` (the paper: 2M and 5 runs). */
-export const figure4Sweep = (seeds: ReadonlyArray<number> = [0, 1, 2, 3, 4], steps: number = PAPER_BUDGET) => ({
-  name: "figure4-paper",
+/** The sweep spec's file name (without .json) for `preset`. */
+export const figure4SweepName = (preset: SmacPreset): string => preset === "pymarl" ? "figure4-paper" : `figure4-paper-${preset}`
+
+/**
+ * The sweep spec of Figure 4 at `steps` per run over `seeds` (the paper: 2M and 5 runs), under
+ * `preset` (`--preset`'s recipes).
+ */
+export const figure4Sweep = (seeds: ReadonlyArray<number> = [0, 1, 2, 3, 4], steps: number = PAPER_BUDGET, preset: SmacPreset = "pymarl") => ({
+  name: figure4SweepName(preset),
   stage: "smac",
   // One run per (map, learner, seed): each run's artifact is what `fsv reproduce smac --maps M
-  // --algos A --seeds S --budget paper` would write, so runs done either way are shared.
-  base: { ...defaultSmacConfig(steps), maps: ["2s3z"], algos: ["qmix"], seeds: [0] },
+  // --algos A --seeds S --budget paper --preset P` would write, so runs done either way are shared.
+  base: { ...(mergeJson(defaultSmacConfig(steps), smacPresets[preset]) as SmacConfig), maps: ["2s3z"], algos: ["qmix"], seeds: [0] },
   grid: {
     maps: FIGURE4_MAPS.map((m) => [m]),
     algos: FIGURE4_ALGOS.map((a) => [a]),

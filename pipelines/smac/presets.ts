@@ -56,3 +56,12 @@ export const smacPresets: Readonly<Record<SmacPreset, Json>> = {
     }
   }
 }
+
+/** `base` with `over` merged in: plain objects key by key, any other value replaces. */
+export const mergeJson = (base: unknown, over: unknown): unknown => {
+  const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === "object" && !Array.isArray(x)
+  if (!isObject(base) || !isObject(over)) return over
+  const out: Record<string, unknown> = { ...base }
+  for (const [k, v] of Object.entries(over)) out[k] = k in base ? mergeJson(base[k], v) : v
+  return out
+}

@@ -8,7 +8,8 @@ import { readFileSync } from "node:fs"
 import { join, resolve } from "node:path"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { FIGURE4_ALGOS, FIGURE4_MAPS, figure4Sweep } from "../../pipelines/smac/figure4.ts"
+import { FIGURE4_ALGOS, FIGURE4_MAPS, figure4Sweep, figure4SweepName } from "../../pipelines/smac/figure4.ts"
+import { mergeJson, type SmacPreset, smacPresets } from "../../pipelines/smac/presets.ts"
 import { defaultSmacLearnerConfigs } from "../../pipelines/smac/learners.ts"
 import { defaultSmacConfig, PAPER_BUDGET, smacStage } from "../../pipelines/smac/stage.ts"
 import { fsvRegistry } from "../../pipelines/stages.ts"
@@ -16,11 +17,14 @@ import { decodeConfig, encodeConfig } from "../../src/store/Stage.ts"
 import { expectedKey, planSweep } from "../../src/sweep/Plan.ts"
 import { readSpec } from "../../src/sweep/Spec.ts"
 
-const FILE = join(resolve(import.meta.dirname, "../.."), "pipelines", "smac", "sweeps", "figure4-paper.json")
+const fileOf = (preset: SmacPreset) => join(resolve(import.meta.dirname, "../.."), "pipelines", "smac", "sweeps", `${figure4SweepName(preset)}.json`)
 
-describe("Figure 4's sweep spec", () => {
+describe.each(["pymarl", "pymarl-episode"] as const)("Figure 4's sweep spec, preset %s", (preset) => {
+  const FILE = fileOf(preset)
+  const withPreset = (steps: number) => mergeJson(defaultSmacConfig(steps), smacPresets[preset]) as ReturnType<typeof defaultSmacConfig>
+
   it("is figure4Sweep()'s output (regenerate the file when the defaults change)", () => {
-    expect(JSON.parse(readFileSync(FILE, "utf8"))).toEqual(JSON.parse(JSON.stringify(figure4Sweep())))
+    expect(JSON.parse(readFileSync(FILE, "utf8"))).toEqual(JSON.parse(JSON.stringify(figure4Sweep(undefined, undefined, preset))))
   })
 
   it("plans every (map, learner, seed) once at 2M steps with one recipe, keyed as the run made alone", async () => {
@@ -32,13 +36,20 @@ describe("Figure 4's sweep spec", () => {
       expect(config.run.steps).toBe(PAPER_BUDGET)
       expect(config.run.testInterval).toBe(100_000)
       expect(config.learners).toEqual(JSON.parse(JSON.stringify(defaultSmacLearnerConfigs)))
+      expect(config.run).toEqual(withPreset(PAPER_BUDGET).run)
       seen.add(`${config.maps}/${config.algos}/${config.seeds}`)
     }
     expect(seen.size).toBe(60)
     for (const m of FIGURE4_MAPS) for (const a of FIGURE4_ALGOS) for (const s of [0, 1, 2, 3, 4]) expect(seen.has(`${m}/${a}/${s}`)).toBe(true)
-    // `fsv reproduce smac --maps 3s_vs_5z --algos fsv --seeds 3 --budget paper`'s config, and its key.
-    const alone = await Effect.runPromise(decodeConfig(smacStage, { ...defaultSmacConfig(PAPER_BUDGET), maps: ["3s_vs_5z"], algos: ["fsv"], seeds: [3] }))
+    // `fsv reproduce smac --maps 3s_vs_5z --algos fsv --seeds 3 --budget paper --preset P`'s config, and its key.
+    const alone = await Effect.runPromise(decodeConfig(smacStage, { ...withPreset(PAPER_BUDGET), maps: ["3s_vs_5z"], algos: ["fsv"], seeds: [3] }))
     const key = expectedKey(smacStage, await Effect.runPromise(encodeConfig(smacStage, alone)), [], "wasm")
     expect(plan.runs.map((r) => r.item.key)).toContain(key)
   })
+})
+
+it("the pymarl-episode spec differs from the pymarl one in the update ratio only", () => {
+  const [a, b] = [figure4Sweep(), figure4Sweep(undefined, undefined, "pymarl-episode")]
+  expect(b.base.run).toMatchObject({ envs: 1, updatesPerRun: 1 })
+  expect({ ...b, name: a.name, base: { ...b.base, run: a.base.run } }).toEqual(a)
 })

@@ -5,11 +5,10 @@
  */
 import { Schema } from "effect"
 import { describe, expect, it } from "vitest"
-import { SMAC_PRESETS, smacPresets } from "../../pipelines/smac/presets.ts"
+import { mergeJson, SMAC_PRESETS, smacPresets } from "../../pipelines/smac/presets.ts"
 import { buildSmacLearner } from "../../pipelines/smac/learners.ts"
 import { smacShape } from "../../pipelines/smac/EpisodeRunner.ts"
 import { defaultSmacConfig, SmacConfig } from "../../pipelines/smac/stage.ts"
-import { mergeJson } from "../../src/cli/reproduceSmac.ts"
 import { makeEnv } from "../../src/envs/smac/Env.ts"
 import { BUILTIN_MAPS } from "../../src/envs/smac/MapSpec.ts"
 import { RECURRENT_ALGOS } from "../../src/learners/recurrent.ts"

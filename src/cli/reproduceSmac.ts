@@ -15,7 +15,7 @@ import { Console, Effect, type FileSystem, Layer, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import { CHECKPOINT_EVERY, DEFAULT_BUDGETS, defaultBudget, defaultSmacConfig, PAPER_BUDGET, SmacCheckpointing, smacStage } from "../../pipelines/smac/stage.ts"
 import { BUILTIN_MAP_NAMES, type BuiltinMapName } from "../envs/smac/MapSpec.ts"
-import { SMAC_PRESETS, smacPresets } from "../../pipelines/smac/presets.ts"
+import { mergeJson, SMAC_PRESETS, smacPresets } from "../../pipelines/smac/presets.ts"
 import { Backend } from "../backend/Backend.ts"
 import { Progress } from "../progress/Progress.ts"
 import { Checkpoints } from "../../pipelines/smac/checkpoint.ts"
@@ -59,15 +59,6 @@ export const parseBudget = (given: string): Effect.Effect<number, BadBudget> => 
   if (given === "paper") return Effect.succeed(PAPER_BUDGET)
   const n = Number(given)
   return Number.isSafeInteger(n) && n > 0 ? Effect.succeed(n) : Effect.fail(new BadBudget({ given }))
-}
-
-/** `base` with `over` merged in: plain objects key by key, any other value replaces. */
-export const mergeJson = (base: unknown, over: unknown): unknown => {
-  const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === "object" && !Array.isArray(x)
-  if (!isObject(base) || !isObject(over)) return over
-  const out: Record<string, unknown> = { ...base }
-  for (const [k, v] of Object.entries(over)) out[k] = k in base ? mergeJson(base[k], v) : v
-  return out
 }
 
 export const smacReproduceCommand = Command.make(
