@@ -210,6 +210,95 @@ describe("termination (S2 update_units)", () => {
   })
 })
 
+describe("S2 options (starcraft2.py's constructor flags), 2s3z unless named", () => {
+  it("sizes: obs 80 by default; 62 without all-health (6 features per unit); 60 without own health either; all-health forces own health; +8 with the pathing grid; +1 with the timestep", () => {
+    const obs = (o: Parameters<typeof makeEnv>[1]) => makeEnv(BUILTIN_MAPS["2s3z"], o).info.obsSize
+    expect(obs({})).toBe(80)
+    expect(obs({ obsAllHealth: false })).toBe(4 + 5 * 6 + 4 * 6 + 4)
+    expect(obs({ obsAllHealth: false, obsOwnHealth: false })).toBe(4 + 5 * 6 + 4 * 6 + 2)
+    expect(obs({ obsOwnHealth: false })).toBe(80)
+    expect(obs({ obsPathingGrid: true })).toBe(88)
+    expect(obs({ obsTimestepNumber: true })).toBe(81)
+  })
+
+  it("state: +1 with the timestep; every agent's observation with obsInsteadOfState (5 × 80, 5 × 81)", () => {
+    const state = (o: Parameters<typeof makeEnv>[1]) => makeEnv(BUILTIN_MAPS["2s3z"], o).info.stateSize
+    expect(state({ stateTimestepNumber: true })).toBe(121)
+    expect(state({ obsInsteadOfState: true })).toBe(400)
+    expect(state({ obsInsteadOfState: true, obsTimestepNumber: true })).toBe(405)
+  })
+
+  it("without all-health a seen unit has no health or shield; own health stays unless turned off", () => {
+    const { env, s } = setup("2s3z", { obsAllHealth: false })
+    for (let u = 0; u < 10; u++) place(s, u, 28, 9 + u)
+    place(s, 0, 10, 16)
+    place(s, 1, 13, 16)
+    place(s, 5, 14, 19)
+    s.hp[0] = 40
+    const o = Array.from(env.obs(s, 0))
+    expectClose(o.slice(4, 10), [1, 5 / 9, 4 / 9, 3 / 9, 0, 1]) // enemy 0 (stalker, enemy id 1)
+    expectClose(o.slice(34, 40), [1, 3 / 9, 3 / 9, 0, 1, 0]) // ally 1 (stalker, ally id 0)
+    expectClose(o.slice(58), [0.5, 1, 1, 0]) // own hp, shield, type
+    const { env: bare, s: s2 } = setup("2s3z", { obsAllHealth: false, obsOwnHealth: false })
+    place(s2, 0, 10, 16)
+    expect(Array.from(bare.obs(s2, 0).slice(58))).toEqual([1, 0]) // own type only
+  })
+
+  it("the pathing grid: 8 points 4 away on the axes and 2 on the diagonals of the agent's cell; blocked 0, outside the map 1", () => {
+    const { env, s } = setup("2s3z", { obsPathingGrid: true }) // pathable band y ∈ [8, 24), all x
+    place(s, 0, 10, 22.5) // cell (10, 22): (10, 26) (10, 18) (14, 22) (6, 22) (12, 24) (8, 20) (12, 20) (8, 24)
+    expect(Array.from(env.obs(s, 0).slice(0, 12))).toEqual([1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 0])
+    place(s, 0, 1.5, 9.5) // cell (1, 9): (1, 13) (1, 5) (5, 9) (−3, 9) (3, 11) (−1, 7) (3, 7) (−1, 11)
+    expect(Array.from(env.obs(s, 0).slice(4, 12))).toEqual([1, 0, 1, 1, 1, 1, 0, 1])
+    kill(s, 0)
+    expect(env.obs(s, 0).every((v) => v === 0)).toBe(true)
+  })
+
+  it("timesteps: steps / episode limit at the end of the observation and of the state", () => {
+    const { env, s } = setup("2s3z", { obsTimestepNumber: true, stateTimestepNumber: true })
+    expect(env.obs(s, 0)[80]).toBe(0)
+    env.step(s, [1, 1, 1, 1, 1])
+    env.step(s, [1, 1, 1, 1, 1])
+    expect(env.obs(s, 0)[80]).toBeCloseTo(2 / 120, 7)
+    expect(env.state(s)[120]).toBeCloseTo(2 / 120, 7)
+  })
+
+  it("obsInsteadOfState: the state is the agents' observations in agent order", () => {
+    const { env, s } = setup("2s3z", { obsInsteadOfState: true })
+    kill(s, 2)
+    env.step(s, [1, 1, 0, 1, 1])
+    const st = env.state(s)
+    for (let a = 0; a < 5; a++) expect(Array.from(st.slice(a * 80, (a + 1) * 80)), `agent ${a}`).toEqual(Array.from(env.obs(s, a)))
+  })
+
+  it("sparse reward: 0 for damage, +1 for a win, −1 for a defeat, scaled like any reward unless scaling is off", () => {
+    const kill3m = (o: Parameters<typeof makeEnv>[1]) => {
+      const { env, s } = setup("3m", o)
+      keepOnly(s, [0, 3])
+      place(s, 0, 10, 16)
+      place(s, 3, 15, 16)
+      s.hp[3] = 6
+      return env.step(s, [6 + 0, 0, 0]).reward
+    }
+    expect(kill3m({ rewardSparse: true })).toBeCloseTo(1 / 18.25, 10)
+    expect(kill3m({ rewardSparse: true, rewardScale: false })).toBe(1)
+    const hit = (o: Parameters<typeof makeEnv>[1]) => {
+      const { env, s } = setup("3m", o)
+      keepOnly(s, [0, 3, 4])
+      place(s, 0, 10, 16)
+      place(s, 3, 14, 16)
+      place(s, 4, 30, 16)
+      return env.step(s, [6 + 0, 0, 0]).reward // agent 0 shoots enemy 0 (45 hp) and kills nothing
+    }
+    expect(hit({ rewardScale: false })).toBeGreaterThan(0)
+    expect(hit({ rewardSparse: true, rewardScale: false })).toBe(0)
+    const m = setup("MMM2", { rewardSparse: true, rewardScale: false })
+    for (let a = 0; a < 9; a++) kill(m.s, a)
+    const r = m.env.step(m.s, [0, 0, 0, 0, 0, 0, 0, 0, 0, 1])
+    expect([r.terminated, r.info.battleWon, r.reward]).toEqual([true, false, -1])
+  })
+})
+
 const expectClose = (actual: ReadonlyArray<number>, expected: ReadonlyArray<number>): void => {
   expect(actual.length).toBe(expected.length)
   actual.forEach((v, i) => expect(v, `index ${i}`).toBeCloseTo(expected[i]!, 6))

@@ -43,6 +43,25 @@ export interface EnvOptions {
   readonly rewardDefeat?: number
   /** S2 `reward_negative_scale` (default 0.5). */
   readonly rewardNegativeScale?: number
+  /** S2 `reward_sparse` (default false): 0 every step, +1 on a win and −1 on a defeat (then scaled as any reward). */
+  readonly rewardSparse?: boolean
+  /** S2 `obs_all_health` (default true): allies' and enemies' health (and shield) in the observation. */
+  readonly obsAllHealth?: boolean
+  /** S2 `obs_own_health` (default true; forced on by `obsAllHealth`): the agent's own health (and shield). */
+  readonly obsOwnHealth?: boolean
+  /**
+   * S2 `obs_pathing_grid` (default false): 8 move features more, whether the ground is pathable
+   * 2 · move_amount away along the axes and move_amount along each diagonal from the agent's
+   * cell, 1 outside the map (S2 `get_surrounding_pathing`). S2's `obs_terrain_height` has no
+   * counterpart: SMAC-lite's maps carry no terrain heights.
+   */
+  readonly obsPathingGrid?: boolean
+  /** S2 `obs_timestep_number` (default false): the observation ends with steps / episode limit. */
+  readonly obsTimestepNumber?: boolean
+  /** S2 `state_timestep_number` (default false): the state ends with steps / episode limit. */
+  readonly stateTimestepNumber?: boolean
+  /** S2 `obs_instead_of_state` (default false): the state is every agent's observation, concatenated. */
+  readonly obsInsteadOfState?: boolean
 }
 
 export interface EnvInfo {
@@ -102,6 +121,14 @@ export const N_NON_ATTACK = 6
 /** (dx, dy) per move action 2..5: north = +y, south = −y, east = +x, west = −x. */
 export const MOVE_DX = [0, 0, 1, -1] as const
 export const MOVE_DY = [1, -1, 0, 0] as const
+/** S2 `n_obs_pathing`: the points `obsPathingGrid` reads. */
+export const N_OBS_PATHING = 8
+/**
+ * S2 `get_surrounding_points`, in units of move_amount: (0, ±2), (±2, 0), then the diagonals
+ * (+1, +1), (−1, −1), (+1, −1), (−1, +1).
+ */
+const PATHING_DX = [0, 0, 2, -2, 1, -1, 1, -1] as const
+const PATHING_DY = [2, -2, 0, 0, 1, -1, -1, 1] as const
 
 export const makeEnv = (map: MapSpec, options: EnvOptions = {}): Env => {
   const obsLastAction = options.obsLastAction ?? false
@@ -114,6 +141,13 @@ export const makeEnv = (map: MapSpec, options: EnvOptions = {}): Env => {
   const winReward = options.rewardWin ?? 200
   const defeatReward = options.rewardDefeat ?? 0
   const negScale = options.rewardNegativeScale ?? 0.5
+  const sparse = options.rewardSparse ?? false
+  const allHealth = options.obsAllHealth ?? true
+  const ownHealth = allHealth || (options.obsOwnHealth ?? true) // S2: all health implies own health
+  const obsPathing = options.obsPathingGrid ?? false
+  const obsTimestep = options.obsTimestepNumber ?? false
+  const stateTimestep = options.stateTimestepNumber ?? false
+  const obsInsteadOfState = options.obsInsteadOfState ?? false
 
   const w = makeWorld(map)
   const { nAgents, nEnemies, nUnits, types } = w
@@ -121,15 +155,20 @@ export const makeEnv = (map: MapSpec, options: EnvOptions = {}): Env => {
   const bits = map.unitTypeBits
   const shieldAlly = types.slice(0, nAgents).some((t) => t.shield > 0) ? 1 : 0
   const shieldEnemy = types.slice(nAgents).some((t) => t.shield > 0) ? 1 : 0
-  // S2 `get_obs_size`: move feats, enemy feats, ally feats, own feats.
-  const nfEn = 4 + bits + 1 + shieldEnemy
-  const nfAl = 4 + bits + 1 + shieldAlly + (obsLastAction ? nActions : 0)
-  const nfOwn = bits + 1 + shieldAlly
-  const obsSize = 4 + nEnemies * nfEn + (nAgents - 1) * nfAl + nfOwn
+  // S2 `get_obs_size`: move feats, enemy feats, ally feats, own feats (the timestep counts among
+  // the own feats there; S2's vector then holds a zero before it and is one longer than its
+  // stated size, which we do not copy: ours ends with the timestep and has the stated size).
+  const nMove = 4 + (obsPathing ? N_OBS_PATHING : 0)
+  const nfEn = 4 + bits + (allHealth ? 1 + shieldEnemy : 0)
+  const nfAl = 4 + bits + (allHealth ? 1 + shieldAlly : 0) + (obsLastAction ? nActions : 0)
+  const nfOwn = bits + (ownHealth ? 1 + shieldAlly : 0)
+  const obsSize = nMove + nEnemies * nfEn + (nAgents - 1) * nfAl + nfOwn + (obsTimestep ? 1 : 0)
   // S2 `get_state_size`.
   const nsAl = 4 + shieldAlly + bits
   const nsEn = 3 + shieldEnemy + bits
-  const stateSize = nAgents * nsAl + nEnemies * nsEn + (stateLastAction ? nAgents * nActions : 0)
+  const stateSize = obsInsteadOfState
+    ? nAgents * obsSize
+    : nAgents * nsAl + nEnemies * nsEn + (stateLastAction ? nAgents * nActions : 0) + (stateTimestep ? 1 : 0)
   const maxReward = nEnemies * deathValue + winReward + types.slice(nAgents).reduce((a, t) => a + t.hp + t.shield, 0)
   const rewardDivisor = scale ? maxReward / scaleRate : 1
   /** One-hot index per unit: ally ids for agents, enemy ids for enemies (S2 `get_unit_type_id`). */
@@ -176,16 +215,18 @@ export const makeEnv = (map: MapSpec, options: EnvOptions = {}): Env => {
 
   /**
    * A unit u in sight of an agent at (x, y), at distance d: distance, relative x and y (all over
-   * the sight range), health, shield (if `shield` is 1) and type bits, from `at`. Returns the
-   * index after the type bits.
+   * the sight range), health and shield (if `shield` is 1) unless `obsAllHealth` is off, and type
+   * bits, from `at`. Returns the index after the type bits.
    */
   const seen = (s: EnvState, u: number, d: number, x: number, y: number, shield: number, out: Float32Array, at: number): number => {
     out[at] = d / SIGHT_RANGE
     out[at + 1] = (s.x[u]! - x) / SIGHT_RANGE
     out[at + 2] = (s.y[u]! - y) / SIGHT_RANGE
-    out[at + 3] = s.hp[u]! / types[u]!.hp
-    let ind = at + 4
-    if (shield) out[ind++] = types[u]!.shield > 0 ? s.shield[u]! / types[u]!.shield : 0
+    let ind = at + 3
+    if (allHealth) {
+      out[ind++] = s.hp[u]! / types[u]!.hp
+      if (shield) out[ind++] = types[u]!.shield > 0 ? s.shield[u]! / types[u]!.shield : 0
+    }
     if (bits > 0) out[ind + typeId[u]!] = 1
     return ind + bits
   }
@@ -197,7 +238,18 @@ export const makeEnv = (map: MapSpec, options: EnvOptions = {}): Env => {
     const y = s.y[a]!
     const avail = availActions(s, a, s.obsAvail)
     for (let m = 0; m < 4; m++) out[m] = avail[MOVE_NORTH + m]!
-    let base = 4
+    if (obsPathing) {
+      // S2 `get_surrounding_points` around (int(x), int(y)) and `get_surrounding_pathing`.
+      const cx = Math.trunc(x)
+      const cy = Math.trunc(y)
+      for (let k = 0; k < N_OBS_PATHING; k++) {
+        const px = cx + PATHING_DX[k]! * MOVE_AMOUNT
+        const py = cy + PATHING_DY[k]! * MOVE_AMOUNT
+        const inside = px >= 0 && py >= 0 && px < map.width && py < map.height
+        out[4 + k] = !inside || w.pathable[py * map.width + px] === GROUND ? 1 : 0
+      }
+    }
+    let base = nMove
     for (let e = 0; e < nEnemies; e++, base += nfEn) {
       const u = nAgents + e
       const d = distance(s, a, u)
@@ -215,13 +267,20 @@ export const makeEnv = (map: MapSpec, options: EnvOptions = {}): Env => {
       }
       base += nfAl
     }
-    out[base] = s.hp[a]! / types[a]!.hp
-    if (shieldAlly) out[base + 1] = types[a]!.shield > 0 ? s.shield[a]! / types[a]!.shield : 0
-    if (bits > 0) out[base + 1 + shieldAlly + typeId[a]!] = 1
+    if (ownHealth) {
+      out[base++] = s.hp[a]! / types[a]!.hp
+      if (shieldAlly) out[base++] = types[a]!.shield > 0 ? s.shield[a]! / types[a]!.shield : 0
+    }
+    if (bits > 0) out[base + typeId[a]!] = 1
+    if (obsTimestep) out[obsSize - 1] = s.steps / map.episodeLimit
     return out
   }
 
   const state = (s: EnvState, out: Float32Array = new Float32Array(stateSize)): Float32Array => {
+    if (obsInsteadOfState) {
+      for (let a = 0; a < nAgents; a++) obs(s, a, out.subarray(a * obsSize, (a + 1) * obsSize))
+      return out
+    }
     out.fill(0)
     for (let a = 0; a < nAgents; a++) {
       if (s.alive[a] === 0) continue
@@ -249,6 +308,7 @@ export const makeEnv = (map: MapSpec, options: EnvOptions = {}): Env => {
       const base = nAgents * nsAl + nEnemies * nsEn
       for (let a = 0; a < nAgents; a++) if (s.lastAction[a]! >= 0) out[base + a * nActions + s.lastAction[a]!] = 1
     }
+    if (stateTimestep) out[stateSize - 1] = s.steps / map.episodeLimit
     return out
   }
 
@@ -308,7 +368,7 @@ export const makeEnv = (map: MapSpec, options: EnvOptions = {}): Env => {
       } else deltaEnemy += prevHealth[u]! - s.hp[u]! - s.shield[u]!
     }
     // Only-positive takes |·|, which also pays for enemy shield regen and healing (S2's quirk).
-    let reward = onlyPositive ? Math.abs(deltaEnemy + deltaDeaths) : deltaEnemy + deltaDeaths - deltaAlly
+    let reward = sparse ? 0 : onlyPositive ? Math.abs(deltaEnemy + deltaDeaths) : deltaEnemy + deltaDeaths - deltaAlly
 
     // S2 `update_units` and `only_medivac_left`.
     let alliesAlive = 0
@@ -333,11 +393,11 @@ export const makeEnv = (map: MapSpec, options: EnvOptions = {}): Env => {
     let episodeLimit = false
     if ((alliesAlive === 0 && enemiesAlive > 0) || onlyMedivacAlly) {
       s.terminated = true
-      reward += defeatReward
+      reward = sparse ? -1 : reward + defeatReward
     } else if ((alliesAlive > 0 && enemiesAlive === 0) || onlyMedivacEnemy) {
       s.terminated = true
       battleWon = true
-      reward += winReward
+      reward = sparse ? 1 : reward + winReward
     } else if (alliesAlive === 0 && enemiesAlive === 0) {
       s.terminated = true
     } else if (s.steps >= map.episodeLimit) {
