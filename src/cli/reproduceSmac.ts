@@ -17,6 +17,7 @@ import { CHECKPOINT_EVERY, DEFAULT_BUDGETS, defaultBudget, defaultSmacConfig, PA
 import { BUILTIN_MAP_NAMES, type BuiltinMapName } from "../envs/smac/MapSpec.ts"
 import { mergeJson, SMAC_PRESETS, smacPresets } from "../../pipelines/smac/presets.ts"
 import { Backend } from "../backend/Backend.ts"
+import { announceNativeHint } from "../backend/nativeHint.ts"
 import { Progress } from "../progress/Progress.ts"
 import { Checkpoints } from "../../pipelines/smac/checkpoint.ts"
 import { ArtifactStore, readArtifactText } from "../store/ArtifactStore.ts"
@@ -115,6 +116,7 @@ export const smacReproduceCommand = Command.make(
         LiveRuns.files(store),
         Layer.succeed(SmacCheckpointing, { resume, every: checkpointEvery })
       )
+      yield* announceNativeHint("smac", Option.getOrUndefined(backend))
       const ref = yield* runStage(smacStage, config).pipe(Effect.provide(layers))
       yield* Console.log(yield* readArtifactText(ref.dir, "report.md"))
       yield* Console.log(ref.dir)
