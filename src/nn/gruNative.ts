@@ -123,8 +123,11 @@ class Ops {
    * (`plain`) or as BatchMatMulV2, the op tfjs-node runs for every tfjs matMul. MatMul is about
    * 2.5× cheaper on the per-step shapes, but with a small m and k above 64 (e.g. [160, 192] ·
    * [192, 64]) it corrupted the heap here under V8's sampling profiler (`node --cpu-prof`), in
-   * a plain loop of binding calls too (TF 2.21; without the profiler 15,000 such calls under
-   * MALLOC_CHECK_=3 were clean); BatchMatMulV2 did not. So MatMul only where k ≤ 64 or m is large.
+   * a plain loop of binding calls too (TF 2.21); BatchMatMulV2 did not. So MatMul only where
+   * k ≤ 64 or m is large. (Whole updates still abort under `--cpu-prof`, session 15; without it,
+   * 120 updates of the four learners under glibc's checking allocator, LD_PRELOAD=
+   * libc_malloc_debug.so.0 MALLOC_CHECK_=3, were clean. An earlier check without the preload
+   * checked nothing: glibc ≥ 2.34 ignores MALLOC_CHECK_ alone.)
    */
   matMul(a: Id, b: Id, plain: boolean, transposeA = false, transposeB = false): Id {
     const bool = (name: string, value: boolean): Attr => ({ name, type: this.b.TF_ATTR_BOOL, value })
