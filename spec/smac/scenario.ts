@@ -1,5 +1,6 @@
 /** Test helpers: hand-built SMAC-lite situations (states are plain data, so tests set them directly). */
-import { makeEnv, type Env, type EnvOptions, type EnvState } from "../../src/envs/smac/Env.ts"
+import { makeEnv, type Env, type EnvState } from "../../src/envs/smac/Env.ts"
+import type { EnvOptions } from "../../src/envs/smac/options.ts"
 import { BUILTIN_MAPS, type BuiltinMapName } from "../../src/envs/smac/MapSpec.ts"
 import { streamState } from "../../src/rng/Rng.ts"
 

@@ -16,53 +16,11 @@ import { EpisodeOver, InvalidAction } from "./errors.ts"
 import type { MapSpec } from "./MapSpec.ts"
 import { LOOPS_PER_STEP, type UnitTypeName } from "./units.ts"
 import { GROUND } from "./terrain.ts"
+import { type EnvOptions, resolveEnvOptions } from "./options.ts"
 import { tick } from "./world.ts"
 import { ATTACK, IDLE, MOVE, cloneState, initialState, makeWorld, type EnvState, type World } from "./state.ts"
 
 export { cloneState, type EnvState }
-
-/** S2 constructor options that SMAC-lite honours, with S2's defaults. */
-export interface EnvOptions {
-  /** Agents see the last action of visible allies (S2 `obs_last_action`, default false). */
-  readonly obsLastAction?: boolean
-  /** The state ends with the previous joint action, one-hot (S2 `state_last_action`, default true). */
-  readonly stateLastAction?: boolean
-  /** Report `info.episodeLimit` on time-outs (S2 `continuing_episode`, default false). */
-  readonly continuingEpisode?: boolean
-  /** S2 `reward_only_positive` (default true): |damage + kills| and no penalties. */
-  readonly rewardOnlyPositive?: boolean
-  /** S2 `reward_scale` (default true): divide by max_reward / reward_scale_rate. */
-  readonly rewardScale?: boolean
-  /** S2 `reward_scale_rate` (default 20): an episode's maximum return after scaling. */
-  readonly rewardScaleRate?: number
-  /** S2 `reward_death_value` (default 10) per enemy killed (and, with only-positive off, per ally lost × negative scale). */
-  readonly rewardDeathValue?: number
-  /** S2 `reward_win` (default 200). */
-  readonly rewardWin?: number
-  /** S2 `reward_defeat` (default 0). */
-  readonly rewardDefeat?: number
-  /** S2 `reward_negative_scale` (default 0.5). */
-  readonly rewardNegativeScale?: number
-  /** S2 `reward_sparse` (default false): 0 every step, +1 on a win and −1 on a defeat (then scaled as any reward). */
-  readonly rewardSparse?: boolean
-  /** S2 `obs_all_health` (default true): allies' and enemies' health (and shield) in the observation. */
-  readonly obsAllHealth?: boolean
-  /** S2 `obs_own_health` (default true; forced on by `obsAllHealth`): the agent's own health (and shield). */
-  readonly obsOwnHealth?: boolean
-  /**
-   * S2 `obs_pathing_grid` (default false): 8 move features more, whether the ground is pathable
-   * 2 · move_amount away along the axes and move_amount along each diagonal from the agent's
-   * cell, 1 outside the map (S2 `get_surrounding_pathing`). S2's `obs_terrain_height` has no
-   * counterpart: SMAC-lite's maps carry no terrain heights.
-   */
-  readonly obsPathingGrid?: boolean
-  /** S2 `obs_timestep_number` (default false): the observation ends with steps / episode limit. */
-  readonly obsTimestepNumber?: boolean
-  /** S2 `state_timestep_number` (default false): the state ends with steps / episode limit. */
-  readonly stateTimestepNumber?: boolean
-  /** S2 `obs_instead_of_state` (default false): the state is every agent's observation, concatenated. */
-  readonly obsInsteadOfState?: boolean
-}
 
 export interface EnvInfo {
   readonly mapName: string
@@ -131,23 +89,12 @@ const PATHING_DX = [0, 0, 2, -2, 1, -1, 1, -1] as const
 const PATHING_DY = [2, -2, 0, 0, 1, -1, -1, 1] as const
 
 export const makeEnv = (map: MapSpec, options: EnvOptions = {}): Env => {
-  const obsLastAction = options.obsLastAction ?? false
-  const stateLastAction = options.stateLastAction ?? true
-  const continuingEpisode = options.continuingEpisode ?? false
-  const onlyPositive = options.rewardOnlyPositive ?? true
-  const scale = options.rewardScale ?? true
-  const scaleRate = options.rewardScaleRate ?? 20
-  const deathValue = options.rewardDeathValue ?? 10
-  const winReward = options.rewardWin ?? 200
-  const defeatReward = options.rewardDefeat ?? 0
-  const negScale = options.rewardNegativeScale ?? 0.5
-  const sparse = options.rewardSparse ?? false
-  const allHealth = options.obsAllHealth ?? true
-  const ownHealth = allHealth || (options.obsOwnHealth ?? true) // S2: all health implies own health
-  const obsPathing = options.obsPathingGrid ?? false
-  const obsTimestep = options.obsTimestepNumber ?? false
-  const stateTimestep = options.stateTimestepNumber ?? false
-  const obsInsteadOfState = options.obsInsteadOfState ?? false
+  const {
+    obsLastAction, stateLastAction, continuingEpisode, rewardOnlyPositive: onlyPositive, rewardScale: scale,
+    rewardScaleRate: scaleRate, rewardDeathValue: deathValue, rewardWin: winReward, rewardDefeat: defeatReward,
+    rewardNegativeScale: negScale, rewardSparse: sparse, obsAllHealth: allHealth, obsOwnHealth: ownHealth,
+    obsPathingGrid: obsPathing, obsTimestepNumber: obsTimestep, stateTimestepNumber: stateTimestep, obsInsteadOfState
+  } = resolveEnvOptions(options)
 
   const w = makeWorld(map)
   const { nAgents, nEnemies, nUnits, types } = w
