@@ -8,6 +8,7 @@ import { resolve } from "node:path"
 import { Console, Effect, Option, Schema } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { resolveBackendName } from "../backend/Backend.ts"
+import { announceNativeHint } from "../backend/nativeHint.ts"
 import { Progress } from "../progress/Progress.ts"
 import { artifactDir } from "../store/ArtifactStore.ts"
 import { journalPath, processAlive, readJournal } from "../sweep/Board.ts"
@@ -114,6 +115,7 @@ export const makeSweepCommands = (registry: StageRegistry) => {
     ({ spec, jobs, cluster, store, backend }) =>
       Effect.gen(function*() {
         const plan = yield* planFrom(registry, spec, backend)
+        if (plan.stage === "smac") yield* announceNativeHint("smac", Option.getOrUndefined(backend))
         const { outcome, finishedBefore } = yield* Option.match(cluster, {
           onNone: () =>
             sweepLocal(plan, {
