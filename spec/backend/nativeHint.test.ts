@@ -7,8 +7,8 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { pathToFileURL } from "node:url"
 import { afterAll, describe, expect, it } from "vitest"
-import { backendChosen, nativeBackendBuilt, nativeHint, SMAC_NATIVE_SPEEDUP } from "../../src/backend/nativeHint.ts"
-import { DEFAULT_BACKEND } from "../../src/backend/Backend.ts"
+import { nativeBackendBuilt, nativeHint, SMAC_NATIVE_SPEEDUP } from "../../src/backend/nativeHint.ts"
+import { DEFAULT_BACKEND, namedBackend } from "../../src/backend/Backend.ts"
 
 describe("the native backend hint", () => {
   it("the default backend is wasm", () => {
@@ -34,11 +34,12 @@ describe("the native backend hint", () => {
     expect([Math.min(...g256), Math.max(...g256)]).toEqual(SMAC_NATIVE_SPEEDUP.gru256)
   })
 
-  it("a backend is named by --backend or FSV_BACKEND", () => {
-    expect(backendChosen(undefined, {})).toBe(false)
-    expect(backendChosen("", { FSV_BACKEND: "" })).toBe(false)
-    expect(backendChosen("wasm", {})).toBe(true)
-    expect(backendChosen(undefined, { FSV_BACKEND: "wasm" })).toBe(true)
+  it("a backend is named by --backend or FSV_BACKEND, the flag first", () => {
+    expect(namedBackend(undefined, {})).toBeUndefined()
+    expect(namedBackend("", { FSV_BACKEND: "" })).toBeUndefined()
+    expect(namedBackend("wasm", {})).toEqual({ requested: "wasm", source: "--backend" })
+    expect(namedBackend(undefined, { FSV_BACKEND: "wasm" })).toEqual({ requested: "wasm", source: "FSV_BACKEND" })
+    expect(namedBackend("node", { FSV_BACKEND: "wasm" })).toEqual({ requested: "node", source: "--backend" })
   })
 
   describe("built: tfjs-node resolvable with its addon in lib/napi-v*/", () => {

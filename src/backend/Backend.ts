@@ -88,15 +88,24 @@ export const parseBackendName = (requested: string, source: string): Effect.Effe
     ? Effect.succeed(requested as BackendName)
     : Effect.fail(new UnknownBackend({ requested, source }))
 
-/** The backend to use: the flag if given, else `FSV_BACKEND`, else the default. */
+/** The backend the user named and where: the flag if given, else `FSV_BACKEND`; undefined when neither names one. */
+export const namedBackend = (
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>> = process.env
+): { readonly requested: string; readonly source: "--backend" | "FSV_BACKEND" } | undefined => {
+  if (flag !== undefined && flag !== "") return { requested: flag, source: "--backend" }
+  const fromEnv = env["FSV_BACKEND"]
+  if (fromEnv !== undefined && fromEnv !== "") return { requested: fromEnv, source: "FSV_BACKEND" }
+  return undefined
+}
+
+/** The backend to use: the one the user named (`namedBackend`), else the default. */
 export const resolveBackendName = (
   flag: string | undefined,
   env: Record<string, string | undefined> = process.env
 ): Effect.Effect<BackendName, UnknownBackend> => {
-  if (flag !== undefined && flag !== "") return parseBackendName(flag, "--backend")
-  const fromEnv = env["FSV_BACKEND"]
-  if (fromEnv !== undefined && fromEnv !== "") return parseBackendName(fromEnv, "FSV_BACKEND")
-  return Effect.succeed(DEFAULT_BACKEND)
+  const named = namedBackend(flag, env)
+  return named === undefined ? Effect.succeed(DEFAULT_BACKEND) : parseBackendName(named.requested, named.source)
 }
 
 const optionalPackage: Record<"node" | "node-gpu", { pkg: string; tfName: string }> = {

@@ -9,6 +9,7 @@ import { existsSync, readdirSync } from "node:fs"
 import { createRequire } from "node:module"
 import { dirname, join } from "node:path"
 import { Effect } from "effect"
+import { namedBackend } from "./Backend.ts"
 
 /**
  * The node/wasm speed-up of the SMAC update, from README.md's Backends table (session 14, both
@@ -31,10 +32,6 @@ export const nativeBackendBuilt = (resolveFrom: string = import.meta.url): boole
   }
 }
 
-/** Whether the user named a backend: `--backend` given, or FSV_BACKEND set. */
-export const backendChosen = (flag: string | undefined, env: Readonly<Record<string, string | undefined>> = process.env): boolean =>
-  (flag !== undefined && flag !== "") || (env["FSV_BACKEND"] !== undefined && env["FSV_BACKEND"] !== "")
-
 /** The hint for `workload`, or undefined when there is nothing to say. Pure. */
 export const nativeHint = (workload: Workload, chosen: boolean, built: boolean): string | undefined => {
   if (chosen || !built || workload !== "smac") return undefined
@@ -51,7 +48,7 @@ let said = false
 export const announceNativeHint = (workload: Workload, flag: string | undefined): Effect.Effect<void> =>
   Effect.sync(() => {
     if (said) return
-    const hint = nativeHint(workload, backendChosen(flag), nativeBackendBuilt())
+    const hint = nativeHint(workload, namedBackend(flag) !== undefined, nativeBackendBuilt())
     if (hint === undefined) return
     said = true
     process.stderr.write(hint)
