@@ -27,8 +27,8 @@ import * as tf from "@tensorflow/tfjs"
 import { Context, Effect, Layer } from "effect"
 import { Backend, type BackendName, defaultThreads } from "../src/backend/Backend.ts"
 import { wasmThreadsInUse } from "../src/backend/wasmThreads.ts"
-import { defaultSmacConfig, smacStage } from "../pipelines/smac/stage.ts"
-import { mergeJson, SMAC_PRESETS, type SmacPreset, smacPresets } from "../pipelines/smac/presets.ts"
+import { smacStage } from "../pipelines/smac/stage.ts"
+import { SMAC_PRESETS, type SmacPreset, smacPresetConfig } from "../pipelines/smac/presets.ts"
 import { decodeConfig } from "../src/store/Stage.ts"
 import { makeEnv } from "../src/envs/smac/Env.ts"
 import { BUILTIN_MAPS } from "../src/envs/smac/MapSpec.ts"
@@ -138,7 +138,7 @@ export async function run(args: ReadonlyArray<string>): Promise<void> {
   const presets = (flag(args, "presets") ?? "pymarl").split(",") as Array<SmacPreset>
   for (const p of presets) if (!SMAC_PRESETS.includes(p)) throw new Error(`--presets: unknown preset ${p} (known: ${SMAC_PRESETS.join(", ")})`)
   for (const preset of presets) {
-    const config = await Effect.runPromise(decodeConfig(smacStage, mergeJson(defaultSmacConfig(10_000_000), smacPresets[preset]), `--preset ${preset}`))
+    const config = await Effect.runPromise(decodeConfig(smacStage, smacPresetConfig(10_000_000, preset), `--preset ${preset}`))
     process.stdout.write(`training throughput, preset ${preset} (${config.run.envs} envs, ${config.run.updatesPerRun} update(s) per ${config.run.envs} episodes), ${seconds} s each, on ${tf.getBackend()}\n`)
     for (const map of maps) {
       for (const algo of algos) {

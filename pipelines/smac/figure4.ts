@@ -9,8 +9,8 @@
  *   fsv sweep pipelines/smac/sweeps/figure4-paper.json --store S            # this machine
  *   fsv sweep pipelines/smac/sweeps/figure4-paper.json --cluster postgres://…  # N runners
  */
-import { mergeJson, type SmacPreset, smacPresets } from "./presets.ts"
-import { defaultSmacConfig, PAPER_BUDGET, type SmacConfig } from "./stage.ts"
+import { type SmacPreset, smacPresetConfig } from "./presets.ts"
+import { PAPER_BUDGET } from "./stage.ts"
 
 export const FIGURE4_MAPS = ["2s3z", "3s_vs_5z", "MMM2"] as const
 export const FIGURE4_ALGOS = ["vdn", "qmix", "qtran", "fsv"] as const
@@ -27,7 +27,7 @@ export const figure4Sweep = (seeds: ReadonlyArray<number> = [0, 1, 2, 3, 4], ste
   stage: "smac",
   // One run per (map, learner, seed): each run's artifact is what `fsv reproduce smac --maps M
   // --algos A --seeds S --budget paper --preset P` would write, so runs done either way are shared.
-  base: { ...(mergeJson(defaultSmacConfig(steps), smacPresets[preset]) as SmacConfig), maps: ["2s3z"], algos: ["qmix"], seeds: [0] },
+  base: { ...smacPresetConfig(steps, preset), maps: ["2s3z"], algos: ["qmix"], seeds: [0] },
   grid: {
     maps: FIGURE4_MAPS.map((m) => [m]),
     algos: FIGURE4_ALGOS.map((a) => [a]),

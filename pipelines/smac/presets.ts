@@ -26,6 +26,8 @@
  *   90,000 steps). Their code subtracts α log π after the λ-return; here the entropy term is
  *   inside it (docs/smac-train.md).
  */
+import { defaultSmacConfig, type SmacConfig } from "./stage.ts"
+
 export const SMAC_PRESETS = ["pymarl", "pymarl-episode", "pymarl2", "fsv-authors"] as const
 export type SmacPreset = (typeof SMAC_PRESETS)[number]
 
@@ -65,3 +67,7 @@ export const mergeJson = (base: unknown, over: unknown): unknown => {
   for (const [k, v] of Object.entries(over)) out[k] = k in base ? mergeJson(base[k], v) : v
   return out
 }
+
+/** The default config at `steps` per run with `preset` merged over it (what `--preset` starts from). */
+export const smacPresetConfig = (steps: number, preset: SmacPreset): SmacConfig =>
+  mergeJson(defaultSmacConfig(steps), smacPresets[preset]) as SmacConfig

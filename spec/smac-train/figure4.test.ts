@@ -9,9 +9,9 @@ import { join, resolve } from "node:path"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { FIGURE4_ALGOS, FIGURE4_MAPS, figure4Sweep, figure4SweepName } from "../../pipelines/smac/figure4.ts"
-import { mergeJson, type SmacPreset, smacPresets } from "../../pipelines/smac/presets.ts"
+import { type SmacPreset, smacPresetConfig } from "../../pipelines/smac/presets.ts"
 import { defaultSmacLearnerConfigs } from "../../pipelines/smac/learners.ts"
-import { defaultSmacConfig, PAPER_BUDGET, smacStage } from "../../pipelines/smac/stage.ts"
+import { PAPER_BUDGET, smacStage } from "../../pipelines/smac/stage.ts"
 import { fsvRegistry } from "../../pipelines/stages.ts"
 import { decodeConfig, encodeConfig } from "../../src/store/Stage.ts"
 import { expectedKey, planSweep } from "../../src/sweep/Plan.ts"
@@ -21,7 +21,6 @@ const fileOf = (preset: SmacPreset) => join(resolve(import.meta.dirname, "../.."
 
 describe.each(["pymarl", "pymarl-episode"] as const)("Figure 4's sweep spec, preset %s", (preset) => {
   const FILE = fileOf(preset)
-  const withPreset = (steps: number) => mergeJson(defaultSmacConfig(steps), smacPresets[preset]) as ReturnType<typeof defaultSmacConfig>
 
   it("is figure4Sweep()'s output (regenerate the file when the defaults change)", () => {
     expect(JSON.parse(readFileSync(FILE, "utf8"))).toEqual(JSON.parse(JSON.stringify(figure4Sweep(undefined, undefined, preset))))
@@ -36,13 +35,13 @@ describe.each(["pymarl", "pymarl-episode"] as const)("Figure 4's sweep spec, pre
       expect(config.run.steps).toBe(PAPER_BUDGET)
       expect(config.run.testInterval).toBe(100_000)
       expect(config.learners).toEqual(JSON.parse(JSON.stringify(defaultSmacLearnerConfigs)))
-      expect(config.run).toEqual(withPreset(PAPER_BUDGET).run)
+      expect(config.run).toEqual(smacPresetConfig(PAPER_BUDGET, preset).run)
       seen.add(`${config.maps}/${config.algos}/${config.seeds}`)
     }
     expect(seen.size).toBe(60)
     for (const m of FIGURE4_MAPS) for (const a of FIGURE4_ALGOS) for (const s of [0, 1, 2, 3, 4]) expect(seen.has(`${m}/${a}/${s}`)).toBe(true)
     // `fsv reproduce smac --maps 3s_vs_5z --algos fsv --seeds 3 --budget paper --preset P`'s config, and its key.
-    const alone = await Effect.runPromise(decodeConfig(smacStage, { ...withPreset(PAPER_BUDGET), maps: ["3s_vs_5z"], algos: ["fsv"], seeds: [3] }))
+    const alone = await Effect.runPromise(decodeConfig(smacStage, { ...smacPresetConfig(PAPER_BUDGET, preset), maps: ["3s_vs_5z"], algos: ["fsv"], seeds: [3] }))
     const key = expectedKey(smacStage, await Effect.runPromise(encodeConfig(smacStage, alone)), [], "wasm")
     expect(plan.runs.map((r) => r.item.key)).toContain(key)
   })

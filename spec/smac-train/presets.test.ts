@@ -5,7 +5,7 @@
  */
 import { Schema } from "effect"
 import { describe, expect, it } from "vitest"
-import { mergeJson, SMAC_PRESETS, smacPresets } from "../../pipelines/smac/presets.ts"
+import { SMAC_PRESETS, smacPresetConfig } from "../../pipelines/smac/presets.ts"
 import { buildSmacLearner } from "../../pipelines/smac/learners.ts"
 import { smacShape } from "../../pipelines/smac/EpisodeRunner.ts"
 import { defaultSmacConfig, SmacConfig } from "../../pipelines/smac/stage.ts"
@@ -13,7 +13,7 @@ import { makeEnv } from "../../src/envs/smac/Env.ts"
 import { BUILTIN_MAPS } from "../../src/envs/smac/MapSpec.ts"
 import { RECURRENT_ALGOS } from "../../src/learners/recurrent.ts"
 
-const withPreset = (name: (typeof SMAC_PRESETS)[number]) => Schema.decodeUnknownSync(SmacConfig)(mergeJson(defaultSmacConfig(100_000), smacPresets[name]))
+const withPreset = (name: (typeof SMAC_PRESETS)[number]) => Schema.decodeUnknownSync(SmacConfig)(smacPresetConfig(100_000, name))
 
 describe("SMAC presets", () => {
   it("pymarl is the defaults", () => {

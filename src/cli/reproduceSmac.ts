@@ -15,7 +15,7 @@ import { Console, Effect, type FileSystem, Layer, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import { CHECKPOINT_EVERY, DEFAULT_BUDGETS, defaultBudget, defaultSmacConfig, PAPER_BUDGET, SmacCheckpointing, smacStage } from "../../pipelines/smac/stage.ts"
 import { BUILTIN_MAP_NAMES, type BuiltinMapName } from "../envs/smac/MapSpec.ts"
-import { mergeJson, SMAC_PRESETS, smacPresets } from "../../pipelines/smac/presets.ts"
+import { mergeJson, SMAC_PRESETS, smacPresetConfig } from "../../pipelines/smac/presets.ts"
 import { Backend } from "../backend/Backend.ts"
 import { announceNativeHint } from "../backend/nativeHint.ts"
 import { Progress } from "../progress/Progress.ts"
@@ -95,8 +95,8 @@ export const smacReproduceCommand = Command.make(
         : undefined
       const chosenMaps: ReadonlyArray<unknown> = flagMaps ?? (Array.isArray(fileMaps) ? fileMaps : defaultSmacConfig(1).maps)
       const steps = yield* resolveBudget(Option.getOrUndefined(budget), chosenMaps.filter((m): m is string => typeof m === "string"))
-      const recipe = Option.match(preset, { onNone: () => ({}), onSome: (name) => smacPresets[name] })
-      const defaults = mergeJson(mergeJson(defaultSmacConfig(steps), recipe), fromFile) as ReturnType<typeof defaultSmacConfig>
+      const recipe = Option.match(preset, { onNone: () => defaultSmacConfig(steps), onSome: (name) => smacPresetConfig(steps, name) })
+      const defaults = mergeJson(recipe, fromFile) as ReturnType<typeof defaultSmacConfig>
       const config = yield* decodeConfig(smacStage, {
         ...defaults,
         maps: Option.match(maps, { onNone: () => defaults.maps, onSome: () => chosenMaps }),
