@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- smac-train [--backends wasm,node] [--maps 3m,2s3z,my_map.json] [--algos vdn,qmix,qtran,fsv] [--presets pymarl,pymarl2,fsv-authors] [--seconds S] [--updates N] [--threads 1,2] [--hidden 64,256] [--split K]`
+ * `npm run bench -- smac-train [--backends wasm,node] [--maps 3m,2s3z,my_map.json] [--algos vdn,qmix,qtran,fsv] [--presets pymarl-quarter,pymarl,pymarl2,fsv-authors] [--seconds S] [--updates N] [--threads 1,2] [--hidden 64,256] [--split K]`
  *
  * Sections 1 and the matMul rate run once per backend in `--backends` (default wasm; node needs
  * `npm run setup:native`) and, for wasm, once per thread count in `--threads` (default: 1 and
@@ -12,7 +12,7 @@
  *    uses 256 on hard maps). Beside each figure: the floor the agent network's matMul FLOPs set
  *    at this backend's measured matMul rate, and the update's multiple of it.
  * 2. Environment steps per second of training (acting + learning) per preset (`--presets`,
- *    default pymarl: today's defaults), map and learner, over S seconds after the buffer holds
+ *    default pymarl-quarter: today's defaults; pymarl is the SMAC paper's episode runner), map and learner, over S seconds after the buffer holds
  *    a batch, on the last backend; and what a 2M-step run would take at that rate.
  *
  * 3. With `--split K`: K worker threads, each with its own wasm backend, run a full update on
@@ -135,7 +135,7 @@ export async function run(args: ReadonlyArray<string>): Promise<void> {
   if (split > 1) await splitBound(algos, split, n, load)
   if (seconds <= 0) return
 
-  const presets = (flag(args, "presets") ?? "pymarl").split(",") as Array<SmacPreset>
+  const presets = (flag(args, "presets") ?? "pymarl-quarter").split(",") as Array<SmacPreset>
   for (const p of presets) if (!SMAC_PRESETS.includes(p)) throw new Error(`--presets: unknown preset ${p} (known: ${SMAC_PRESETS.join(", ")})`)
   for (const preset of presets) {
     const config = await Effect.runPromise(decodeConfig(smacStage, smacPresetConfig(10_000_000, preset), `--preset ${preset}`))

@@ -12,6 +12,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 
 import { basename, join, resolve } from "node:path"
 import { Schema } from "effect"
 import { CommittedRun, committedFigures, renderBaselineTable, replaceMarkedTable } from "../pipelines/smac/committed.ts"
+import { presetDifferences, SMAC_PRESETS, type SmacPreset } from "../pipelines/smac/presets.ts"
 import { vegaLiteToSvg } from "../src/report/svg.ts"
 
 const ROOT = resolve(import.meta.dirname, "..")
@@ -47,6 +48,11 @@ const record = (args: ReadonlyArray<string>): void => {
   const out = flag(args, "out") ?? RESULTS
   const stage = readJson(join(dir, "stage.json"))
   if (stage.stage !== "smac") fail(`${dir} is a ${stage.stage} artifact, not smac`)
+  if (preset !== "none") {
+    if (!(SMAC_PRESETS as ReadonlyArray<string>).includes(preset)) fail(`--preset ${preset}: not a preset (${SMAC_PRESETS.join(", ")}, or none)`)
+    const differences = presetDifferences(stage.config, preset as SmacPreset)
+    if (differences.length > 0) fail(`${dir} did not run preset ${preset}:\n  ${differences.join("\n  ")}\n(give the preset it ran, or --preset none)`)
+  }
   const meta = readJson(join(dir, "meta.json"))
   const result = readJson(join(dir, "result.json"))
   mkdirSync(out, { recursive: true })

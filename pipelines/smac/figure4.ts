@@ -2,9 +2,9 @@
  * Figure 4's full protocol as a sweep spec: VDN, QMIX, QTRAN and FSV on 2s3z, 3s_vs_5z and
  * MMM2, 2M environment steps and 5 seeds per learner and map (Section 5.3), one recipe for all
  * four learners. The committed specs are this function's output, and a test keeps them equal:
- * `pipelines/smac/sweeps/figure4-paper.json` for the `pymarl` recipe (today's defaults) and
- * `figure4-paper-pymarl-episode.json` for `pymarl-episode` (the SMAC paper's update ratio, about
- * four times the cost).
+ * `pipelines/smac/sweeps/figure4-paper.json` for the `pymarl` recipe (the SMAC paper's setup,
+ * PyMARL's episode runner) and `figure4-paper-pymarl-quarter.json` for `pymarl-quarter` (today's
+ * defaults: a quarter of the updates, about a quarter of the update cost).
  *
  *   fsv sweep pipelines/smac/sweeps/figure4-paper.json --store S            # this machine
  *   fsv sweep pipelines/smac/sweeps/figure4-paper.json --cluster postgres://…  # N runners

@@ -3,17 +3,20 @@
  * config before `--config` (so a file can still change any field), one recipe for all four
  * learners, as Figure 4 compares them. Every value names its source.
  *
- * - `pymarl`: PyMARL's values for the SMAC paper (oxwhirl/pymarl src/config/default.yaml and
- *   algs/*.yaml): today's defaults, so it changes nothing. Except one: its update ratio. The
- *   defaults step 8 environments and update twice per 8 episodes (`defaultSmacConfig`), a
- *   quarter of PyMARL's updates, chosen for cost.
- * - `pymarl-episode`: `pymarl` with PyMARL's update ratio as well, i.e. the SMAC paper's setup
- *   exactly: oxwhirl/pymarl a8f171b (2019-12-01, "Updating config files to SMAC v1 settings.
- *   The biggest change is using the episode runner...") sets `runner: "episode"` in
- *   algs/qmix.yaml, vdn.yaml and qtran.yaml, with default.yaml's `batch_size_run: 1`, and
- *   src/run.py calls `learner.train` once per `runner.run` (one episode) once the buffer holds
- *   a batch: one environment, one update of 32 episodes per episode. Four times the updates of
- *   `pymarl` per environment step, so about four times its cost.
+ * - `pymarl`: the SMAC paper's setup: PyMARL's values (oxwhirl/pymarl src/config/default.yaml
+ *   and algs/*.yaml, which today's defaults already carry) with its update ratio, one
+ *   environment and one update of 32 episodes per episode. oxwhirl/pymarl a8f171b (2019-12-01,
+ *   "Updating config files to SMAC v1 settings. The biggest change is using the episode
+ *   runner...") sets `runner: "episode"` in algs/qmix.yaml, vdn.yaml and qtran.yaml, with
+ *   default.yaml's `batch_size_run: 1`, and src/run.py calls `learner.train` once per
+ *   `runner.run` (one episode) once the buffer holds a batch. It was named
+ *   `pymarl-episode` before the rename described in docs/results/README.md.
+ * - `pymarl-quarter`: today's defaults, so it changes nothing: PyMARL's values except the update
+ *   ratio. The defaults step 8 environments and update twice per 8 episodes
+ *   (`defaultSmacConfig`), a quarter of PyMARL's updates per environment step, chosen for cost.
+ *   It was named `pymarl` until the SMAC paper's setup took
+ *   that name: the runs committed under it (docs/results/*-pymarl-quarter.json) were made with
+ *   `--preset pymarl` at their commits (docs/results/README.md).
  * - `pymarl2`: pymarl2's fine-tuned QMIX, hijkzzz/pymarl2 src/config/algs/qmix.yaml at 0e8fae1:
  *   `optimizer: 'adam'`, `lr: 0.001`, `td_lambda: 0.6`, `batch_size: 128`, `buffer_size: 5000`,
  *   `target_update_interval: 200`, `batch_size_run: 4` (its parallel runner: one update per run),
@@ -26,9 +29,9 @@
  *   90,000 steps). Their code subtracts α log π after the λ-return; here the entropy term is
  *   inside it (docs/smac-train.md).
  */
-import { defaultSmacConfig, type SmacConfig } from "./stage.ts"
+import { defaultSmacConfig, PAPER_BUDGET, type SmacConfig } from "./stage.ts"
 
-export const SMAC_PRESETS = ["pymarl", "pymarl-episode", "pymarl2", "fsv-authors"] as const
+export const SMAC_PRESETS = ["pymarl", "pymarl-quarter", "pymarl2", "fsv-authors"] as const
 export type SmacPreset = (typeof SMAC_PRESETS)[number]
 
 type Json = { readonly [key: string]: Json } | ReadonlyArray<Json> | string | number | boolean | null
@@ -41,8 +44,8 @@ const authorsTraining = { optimizer: "rmsprop", lr: 0.0005, tdLambda: 0.8, buffe
 
 /** The overrides of each preset, to merge over `defaultSmacConfig`. */
 export const smacPresets: Readonly<Record<SmacPreset, Json>> = {
-  pymarl: {},
-  "pymarl-episode": { run: { envs: 1, updatesPerRun: 1 } },
+  pymarl: { run: { envs: 1, updatesPerRun: 1 } },
+  "pymarl-quarter": {},
   pymarl2: {
     run: { envs: 4, updatesPerRun: 1, epsilonAnnealSteps: 100_000 },
     learners: {
@@ -71,3 +74,31 @@ export const mergeJson = (base: unknown, over: unknown): unknown => {
 /** The default config at `steps` per run with `preset` merged over it (what `--preset` starts from). */
 export const smacPresetConfig = (steps: number, preset: SmacPreset): SmacConfig =>
   mergeJson(defaultSmacConfig(steps), smacPresets[preset]) as SmacConfig
+
+/**
+ * Where a run's config (a smac artifact's `stage.json` config, of any commit) departs from
+ * `preset`: each training field (`run.*` but the budget, `learners.*.*`) the preset's config
+ * gives and the run's config also has, with a different value, as "path: run value, preset
+ * value". Fields the run's config lacks (added after its commit) are not compared. Empty when
+ * the run is the preset's recipe. `npm run results -- record` uses it so a committed run's label
+ * cannot name a recipe it did not use.
+ */
+export const presetDifferences = (config: unknown, preset: SmacPreset): Array<string> => {
+  const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === "object" && !Array.isArray(x)
+  const run = isObject(config) ? config : {}
+  const steps = isObject(run.run) && typeof run.run.steps === "number" ? run.run.steps : PAPER_BUDGET
+  // At the run's budget: the defaults' test interval follows it.
+  const expected = smacPresetConfig(steps, preset) as unknown as Record<string, unknown>
+  const out: Array<string> = []
+  const walk = (path: string, want: unknown, got: unknown): void => {
+    if (isObject(want) && isObject(got)) {
+      for (const k of Object.keys(want)) if (k in got) walk(path === "" ? k : `${path}.${k}`, want[k], got[k])
+    } else if (JSON.stringify(want) !== JSON.stringify(got)) {
+      out.push(`${path}: the run has ${JSON.stringify(got)}, ${preset} sets ${JSON.stringify(want)}`)
+    }
+  }
+  const { steps: _steps, ...wantRun } = expected.run as Record<string, unknown>
+  walk("run", wantRun, run.run)
+  walk("learners", expected.learners, run.learners)
+  return out
+}

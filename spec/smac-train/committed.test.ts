@@ -41,7 +41,7 @@ describe("committed SMAC runs", () => {
 
   it("docs/results/ carries the Figure 4 layout these files give, one figure per preset and map", async () => {
     const figures = await renderCommittedFigures(readCommitted())
-    expect(figures.map(([name]) => name)).toContain("win-rate-2s3z-pymarl.svg")
+    expect(figures.map(([name]) => name)).toContain("win-rate-2s3z-pymarl-quarter.svg")
     for (const [name, svg] of figures) {
       expect(readFileSync(join(RESULTS, name), "utf8"), `${name}: run npm run results -- table --write`).toBe(svg)
     }

@@ -19,7 +19,7 @@ import { readSpec } from "../../src/sweep/Spec.ts"
 
 const fileOf = (preset: SmacPreset) => join(resolve(import.meta.dirname, "../.."), "pipelines", "smac", "sweeps", `${figure4SweepName(preset)}.json`)
 
-describe.each(["pymarl", "pymarl-episode"] as const)("Figure 4's sweep spec, preset %s", (preset) => {
+describe.each(["pymarl", "pymarl-quarter"] as const)("Figure 4's sweep spec, preset %s", (preset) => {
   const FILE = fileOf(preset)
 
   it("is figure4Sweep()'s output (regenerate the file when the defaults change)", () => {
@@ -47,8 +47,9 @@ describe.each(["pymarl", "pymarl-episode"] as const)("Figure 4's sweep spec, pre
   })
 })
 
-it("the pymarl-episode spec differs from the pymarl one in the update ratio only", () => {
-  const [a, b] = [figure4Sweep(), figure4Sweep(undefined, undefined, "pymarl-episode")]
+it("the pymarl spec (the default) differs from the pymarl-quarter one in the update ratio only", () => {
+  const [a, b] = [figure4Sweep(undefined, undefined, "pymarl-quarter"), figure4Sweep()]
   expect(b.base.run).toMatchObject({ envs: 1, updatesPerRun: 1 })
+  expect(a.base.run).toMatchObject({ envs: 8, updatesPerRun: 2 })
   expect({ ...b, name: a.name, base: { ...b.base, run: a.base.run } }).toEqual(a)
 })

@@ -1,6 +1,6 @@
 /**
  * `fsv reproduce smac [--maps 3m,2s3z,my_map.json] [--algos qmix,fsv] [--seeds 0,1] [--budget N|paper]
- * [--preset pymarl|pymarl-episode|pymarl2|fsv-authors] [--config FILE] [--backend wasm] [--threads N] [--store DIR] [--resume]
+ * [--preset pymarl|pymarl-quarter|pymarl2|fsv-authors] [--config FILE] [--backend wasm] [--threads N] [--store DIR] [--resume]
  * [--checkpoint-every N]`: train
  * every learner on every map and seed, store result.json, metrics.jsonl, report.md and one
  * win-rate figure per map, print the report.
@@ -70,7 +70,7 @@ export const smacReproduceCommand = Command.make(
     seeds: Flag.String("seeds").pipe(Flag.withDescription("Comma-separated seeds (default 0)."), Flag.optional),
     budget: Flag.String("budget").pipe(Flag.withDescription(`Environment steps per run, or "paper" (${PAPER_BUDGET}). Default per map: ${budgetTable} (the largest among --maps).`), Flag.optional),
     preset: Flag.Literals("preset", SMAC_PRESETS).pipe(
-      Flag.withDescription("A training recipe merged over the defaults before --config: pymarl (the defaults: PyMARL's values, 2 updates per 8 episodes), pymarl-episode (the SMAC paper's setup exactly: pymarl with one environment and one update per episode, 4× the updates), pymarl2 (its fine-tuned QMIX: Adam 1e-3, TD(λ) 0.6, batch 128, 4 envs), fsv-authors (the FOP authors' code: TD(λ) 0.8, RMSProp 5e-4, 4 heads, α 0.5 → 0.05 over 90k)."),
+      Flag.withDescription("A training recipe merged over the defaults before --config: pymarl (the SMAC paper's setup: PyMARL's values and its episode runner, one environment and one update per episode), pymarl-quarter (the defaults: PyMARL's values with 2 updates per 8 episodes, a quarter of the updates; the runs in docs/results/*-pymarl-quarter.json ran it under its old name, --preset pymarl), pymarl2 (its fine-tuned QMIX: Adam 1e-3, TD(λ) 0.6, batch 128, 4 envs), fsv-authors (the FOP authors' code: TD(λ) 0.8, RMSProp 5e-4, 4 heads, α 0.5 → 0.05 over 90k)."),
       Flag.optional
     ),
     config: Flag.String("config").pipe(Flag.withDescription("A JSON or YAML file (.yaml/.yml) merged over the default config (e.g. {\"learners\": {\"fsv\": {\"alphaStart\": 0.1}}}); --maps/--algos/--seeds apply after it."), Flag.optional),
