@@ -7,7 +7,7 @@ import { matrixStage } from "./matrix/stage.ts"
 import { matrixEvaluateStage, matrixReportStage, matrixTrainStage } from "./index.ts"
 import { quadraticsStage } from "./quadratics/stage.ts"
 import { CHECKPOINT_EVERY, SmacCheckpointing, smacStage } from "./smac/stage.ts"
-import { Checkpoints } from "./smac/checkpoint.ts"
+import { Checkpoints, currentOrigin } from "./smac/checkpoint.ts"
 import { Layer } from "effect"
 import { theoryStage } from "./theory/stage.ts"
 import type { AnyStage } from "../src/store/Stage.ts"
@@ -24,12 +24,12 @@ export const experimentFigures: ReadonlyArray<AnyExperimentFigures> = [smacFigur
 /**
  * What a sweep's worker gives the stages it runs against the store at `root`: SMAC runs
  * checkpoint into the store and always resume. A checkpoint's key is the run's whole trajectory
- * (config, seed, code), and a resumed run ends in the same bytes as an uninterrupted one
+ * (config, seed, code, runtime), and a resumed run ends in the same bytes as an uninterrupted one
  * (spec/smac-train/killResume.test.ts), so a run whose runner died continues where its last
  * checkpoint left off, on whichever runner takes it up, when the store is shared.
  */
 export const runServices = (root: string): Layer.Layer<never> =>
-  Layer.mergeAll(Checkpoints.files(root), Layer.succeed(SmacCheckpointing, { resume: true, every: CHECKPOINT_EVERY }))
+  Layer.mergeAll(Checkpoints.files(root, currentOrigin()), Layer.succeed(SmacCheckpointing, { resume: true, every: CHECKPOINT_EVERY }))
 
 /** The `fsv` program's stages and figures, and this module for sweep workers to import them from. */
 export const fsvRegistry: StageRegistry = { module: import.meta.url, stages: knownStages, figures: experimentFigures, runServices }

@@ -8,9 +8,11 @@
  * digests the stage's encoded config and the code version: a checkpoint is only ever resumed by
  * the run that would have produced it. Writes are atomic (temporary file, then rename).
  */
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises"
+import { mkdir, readdir, readFile, rename, stat, writeFile } from "node:fs/promises"
 import { dirname, join } from "node:path"
 import { Context, Effect, Layer, Schema } from "effect"
+import { findPackageRoot } from "../../src/store/packageRoot.ts"
+import { gitCommit } from "../../src/store/gitCommit.ts"
 import type { TrainerState } from "./train.ts"
 
 /** A checkpoint file exists but cannot be read back. */
@@ -40,10 +42,32 @@ const f32 = (s: string): Float32Array => {
 }
 const u8 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, "base64"))
 
+/**
+ * Who wrote a checkpoint: the commit of the checkout (null outside git) and the command line.
+ * Not read back into the state; it is what `--resume` names when a run's checkpoint exists only
+ * under another key (other code or config), so the user knows where to resume it.
+ */
+export interface CheckpointOrigin {
+  readonly commit: string | null
+  readonly command: string
+}
+
+/** This process's origin: the package's commit and `fsv` with its arguments. */
+export const currentOrigin = (): CheckpointOrigin => ({ commit: gitCommit(findPackageRoot()), command: ["fsv", ...process.argv.slice(2)].join(" ") })
+
+/** A checkpoint of the same run under another key: its progress, when it was written, by whom. */
+export interface StaleCheckpoint {
+  readonly path: string
+  readonly tEnv: number
+  readonly written: Date
+  readonly origin: CheckpointOrigin | undefined
+}
+
 /** The state as JSON text (float arrays as base64 of their bytes, so values round-trip exactly). */
-export const encodeCheckpoint = (s: TrainerState): string =>
+export const encodeCheckpoint = (s: TrainerState, origin?: CheckpointOrigin): string =>
   JSON.stringify({
     version: 1,
+    ...(origin ? { origin } : {}),
     params: b64(s.params),
     squareAvg: b64(s.squareAvg),
     ...(s.firstMoment ? { firstMoment: b64(s.firstMoment) } : {}), // Adam only: RMSProp checkpoints keep their bytes
@@ -89,17 +113,20 @@ export interface CheckpointsShape {
   /** The last checkpoint of run `name` under `key`, if any. */
   readonly load: (key: string, name: string) => Effect.Effect<TrainerState | undefined, CheckpointInvalid | CheckpointIoError>
   readonly save: (key: string, name: string, state: TrainerState) => Effect.Effect<void, CheckpointIoError>
+  /** Checkpoints of run `name` under keys other than `key` (none where they cannot be read). */
+  readonly elsewhere: (key: string, name: string) => Effect.Effect<Array<StaleCheckpoint>>
 }
 
 /** Where checkpoints go. `none` keeps nothing (tests, library use). */
 export class Checkpoints extends Context.Service<Checkpoints, CheckpointsShape>()("fsv/pipelines/smac/Checkpoints") {
   static readonly none: Layer.Layer<Checkpoints> = Layer.succeed(Checkpoints, {
     load: () => Effect.succeed(undefined),
-    save: () => Effect.void
+    save: () => Effect.void,
+    elsewhere: () => Effect.succeed([])
   })
 
-  /** Files under `<root>/.checkpoints/`. */
-  static readonly files = (root: string): Layer.Layer<Checkpoints> =>
+  /** Files under `<root>/.checkpoints/`, each marked with `origin` when given. */
+  static readonly files = (root: string, origin?: CheckpointOrigin): Layer.Layer<Checkpoints> =>
     Layer.succeed(Checkpoints, {
       load: (key, name) => {
         const path = join(root, ".checkpoints", key, `${name}.json`)
@@ -121,11 +148,30 @@ export class Checkpoints extends Context.Service<Checkpoints, CheckpointsShape>(
           try: async () => {
             await mkdir(dirname(path), { recursive: true })
             const tmp = `${path}.${process.pid}.tmp`
-            await writeFile(tmp, encodeCheckpoint(state))
+            await writeFile(tmp, encodeCheckpoint(state, origin))
             await rename(tmp, path)
           },
           catch: (e) => new CheckpointIoError({ path, reason: String(e) })
         })
-      }
+      },
+      elsewhere: (key, name) =>
+        Effect.promise(async () => {
+          const dir = join(root, ".checkpoints")
+          const keys = await readdir(dir).catch(() => [] as Array<string>)
+          const found: Array<StaleCheckpoint> = []
+          for (const other of keys.filter((k) => k !== key).sort()) {
+            const path = join(dir, other, `${name}.json`)
+            try {
+              const [text, info] = await Promise.all([readFile(path, "utf8"), stat(path)])
+              const j = JSON.parse(text)
+              if (typeof j.tEnv !== "number") continue
+              const origin = typeof j.origin?.command === "string" ? { commit: typeof j.origin.commit === "string" ? j.origin.commit : null, command: j.origin.command } : undefined
+              found.push({ path, tEnv: j.tEnv, written: info.mtime, origin })
+            } catch {
+              // not a checkpoint of this run, or unreadable: nothing to report
+            }
+          }
+          return found
+        })
     })
 }

@@ -14,18 +14,19 @@
  * Long runs checkpoint into the store (`Checkpoints`); with `resume` a run continues from its
  * last checkpoint and ends with the same bytes as an uninterrupted run.
  */
+import * as tf from "@tensorflow/tfjs"
 import { Context, Effect, Option, Schema } from "effect"
 import { BUILTIN_MAP_NAMES, BUILTIN_MAPS, type BuiltinMapName, MapSpec } from "../../src/envs/smac/MapSpec.ts"
 import { makeEnv } from "../../src/envs/smac/Env.ts"
 import { type Recording, renderHtml } from "../../src/envs/smac/Replay.ts"
 import { RECURRENT_ALGOS, type RecurrentAlgo, type RecurrentTraining } from "../../src/learners/recurrent.ts"
 import { buildSmacLearner, SmacLearnerConfigs, defaultSmacLearnerConfigs } from "./learners.ts"
-import { Checkpoints } from "./checkpoint.ts"
+import { Checkpoints, type StaleCheckpoint } from "./checkpoint.ts"
 import { smacShape } from "./EpisodeRunner.ts"
 import { createSmacTrainer, defaultSmacRunSettings, SmacRunSettings } from "./train.ts"
 import { type SmacResult, type SmacRun, winRateFigures } from "./results.ts"
 import { vegaLiteToSvg } from "../../src/report/svg.ts"
-import { codeVersion, defineStage } from "../../src/store/Stage.ts"
+import { codeVersion, defineStage, runtimeVersion, type RuntimeVersion } from "../../src/store/Stage.ts"
 import { canonicalJson, digestOf } from "../../src/store/Canonical.ts"
 import { LiveRuns } from "../../src/store/Live.ts"
 
@@ -129,29 +130,51 @@ const CHUNK = 1_000
 
 /**
  * The key of one run's checkpoints: everything its trajectory depends on — the run settings,
- * the root seed, its learner's config, map, seed and the code — and nothing else, so a run
- * is resumed (or found finished) by any config that contains it: another seed list, more
- * learners, or a separate process training just that run.
+ * the root seed, its learner's config, map, seed, the code and the runtime (backend, tfjs and
+ * Node versions, oneDNN's setting: each changes result bits, as in the artifact key) — and
+ * nothing else, so a run is resumed (or found finished) by any config that contains it: another
+ * seed list, more learners, or a separate process training just that run. Version 2 added the
+ * runtime: under version 1 a run checkpointed on one backend resumed on another, and its
+ * artifact, keyed by the second, held bytes neither backend gives alone.
  */
-export const runCheckpointKey = (config: SmacConfig, algo: RecurrentAlgo, map: SmacMapEntry, seed: number): string =>
+export const runCheckpointKey = (config: SmacConfig, algo: RecurrentAlgo, map: SmacMapEntry, seed: number, runtime: RuntimeVersion): string =>
   digestOf({
     stage: "smac",
-    version: 1,
+    version: 2,
     run: config.run,
     rootSeed: config.rootSeed,
     algo,
     learner: config.learners[algo],
     map,
     seed,
-    code: codeVersion().source
+    code: codeVersion().source,
+    runtime
   })
+
+/**
+ * What `--resume` says when a run has no checkpoint under its key but has some under others:
+ * a checkpoint resumes only under the code and training config that wrote it, so an edit to
+ * src/ or pipelines/ (a pull, a checkout) or another flag starts the run afresh. Names each one's
+ * progress, date, commit and command, so the user can go back and finish it there.
+ */
+export const staleCheckpointMessage = (run: string, found: ReadonlyArray<StaleCheckpoint>): string => {
+  const lines = found.map((c) => {
+    const made = c.origin === undefined ? "written before checkpoints recorded their origin" : `at commit ${c.origin.commit?.slice(0, 12) ?? "(not a git checkout)"} by \`${c.origin.command}\``
+    return `  t = ${c.tEnv.toLocaleString("en-US")}, ${c.written.toISOString().slice(0, 16).replace("T", " ")} UTC, ${made} (${c.path})`
+  })
+  return [
+    `smac: ${run}: no checkpoint for this code, runtime and config, so it starts from step 0. The store holds ${found.length === 1 ? "one" : found.length} of the same run under another key:`,
+    ...lines,
+    "  A checkpoint resumes only under the code (src/, pipelines/), runtime (backend, tfjs and Node versions) and training config that wrote it: to continue one, run its command at its commit (a git worktree keeps this checkout as it is)."
+  ].join("\n")
+}
 
 /** A run's name: its checkpoint, live file, replay page and parameters go by it. */
 export const runName = (algo: string, map: string, seed: number): string => `${algo}-${map}-seed${seed}`
 /** Where a run's final parameters live in the artifact. */
 export const paramsFile = (algo: string, map: string, seed: number): string => `params/${runName(algo, map, seed)}.f32`
 
-const noCheckpoints: typeof Checkpoints.Service = { load: () => Effect.succeed(undefined), save: () => Effect.void }
+const noCheckpoints: typeof Checkpoints.Service = { load: () => Effect.succeed(undefined), save: () => Effect.void, elsewhere: () => Effect.succeed([]) }
 
 /** Train one (algo, map, seed), resuming from a checkpoint when asked; reports to `onProgress`. */
 export const trainRun = (
@@ -161,9 +184,13 @@ export const trainRun = (
   seed: number,
   options: {
     readonly resume: boolean
+    /** The runtime the run trains on (`runtimeVersion`): part of its checkpoints' key. */
+    readonly runtime: RuntimeVersion
     readonly checkpointEvery: number
     readonly onProgress: (tEnv: number, win: number | undefined) => void
     readonly onResume: (tEnv: number) => void
+    /** `resume` found no checkpoint under this run's key, but these of the same run under others. */
+    readonly onStale?: (found: ReadonlyArray<StaleCheckpoint>) => void
   }
 ) =>
   Effect.gen(function*() {
@@ -172,9 +199,13 @@ export const trainRun = (
     const spec = mapOf(map)
     const name = runName(algo, spec.name, seed)
     const learner = buildSmacLearner(algo, smacShape(makeEnv(spec)), config.learners)
-    const key = runCheckpointKey(config, algo, map, seed)
+    const key = runCheckpointKey(config, algo, map, seed, options.runtime)
     const resumed = options.resume ? yield* checkpoints.load(key, name) : undefined
     if (resumed !== undefined) options.onResume(resumed.tEnv)
+    else if (options.resume) {
+      const stale = yield* checkpoints.elsewhere(key, name)
+      if (stale.length > 0) options.onStale?.(stale)
+    }
     const trainer = yield* Effect.acquireRelease(
       Effect.sync(() => createSmacTrainer({ map: spec, learner, settings: config.run, rootSeed: config.rootSeed, seed }, resumed)),
       (t) => Effect.sync(t.dispose)
@@ -280,11 +311,13 @@ export const smacStage = defineStage({
             const name = mapNameOf(map)
             const run = yield* trainRun(config, algo, map, seed, {
               resume: checkpointing.resume,
+              runtime: runtimeVersion(ctx.backend, tf.version.tfjs),
               checkpointEvery: checkpointing.every,
               onResume: (t) => {
                 task.skip?.(t)
                 ctx.progress.log(`smac: ${algo} ${name} seed ${seed}: resuming from its checkpoint at t = ${t}`)
               },
+              onStale: (found) => ctx.progress.log(staleCheckpointMessage(`${algo} ${name} seed ${seed}`, found)),
               onProgress: (t, win) => task.update(before + t, `${algo} ${name} seed ${seed} · win ${win === undefined ? "–" : fmt(win)}`)
             })
             before += config.run.steps

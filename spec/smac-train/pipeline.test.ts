@@ -86,9 +86,10 @@ describe("smac stage", () => {
         task: () => ({ update: () => {}, done: () => {} }),
         log: (line: string) => void logs.push(line)
       })
-      const go = (config: typeof base) =>
+      const origin = { commit: "0123456789abcdef0123456789abcdef01234567", command: "fsv reproduce smac --resume (test)" }
+      const go = (config: typeof base, backend: "wasm" | "cpu" = "wasm") =>
         Effect.runPromise(runStage(smacStage, config).pipe(
-          Effect.provide(Layer.mergeAll(ArtifactStore.layer(root), Backend.layer("wasm"), progress, Checkpoints.files(root),
+          Effect.provide(Layer.mergeAll(ArtifactStore.layer(root), Backend.layer(backend), progress, Checkpoints.files(root, origin),
             Layer.succeed(SmacCheckpointing, { resume: true, every: 100 })))
         ))
       const alone = await go({ ...base, algos: ["vdn"], seeds: [4], run, learners })
@@ -99,6 +100,28 @@ describe("smac stage", () => {
       const a = JSON.parse(readFileSync(join(alone.dir, "result.json"), "utf8")).runs[0]
       const b = JSON.parse(readFileSync(join(together.dir, "result.json"), "utf8")).runs.find((r: { algo: string }) => r.algo === "vdn")
       expect(b).toEqual(a)
+      // Another learning rate for vdn: another key, so vdn starts afresh, and says which checkpoint
+      // of the same run the store holds and where it was made; qmix resumes as before.
+      logs.length = 0
+      await go({ ...base, algos: ["qmix", "vdn"], seeds: [4], run, learners: { ...learners, vdn: { ...learners.vdn, lr: 0.001 } } })
+      const stale = logs.filter((l) => l.includes("no checkpoint for this code, runtime and config"))
+      expect(stale).toHaveLength(1)
+      const [head, found, advice] = stale[0]!.split("\n")
+      expect(head).toBe("smac: vdn 3m seed 4: no checkpoint for this code, runtime and config, so it starts from step 0. The store holds one of the same run under another key:")
+      expect(found).toContain(`t = ${a.curve.at(-1).t}, `)
+      expect(found).toContain("at commit 0123456789ab by `fsv reproduce smac --resume (test)`")
+      expect(found).toContain(join(root, ".checkpoints"))
+      expect(advice).toContain("run its command at its commit")
+      // The runtime is in the key: the first config again on the cpu backend resumes nothing (it
+      // once continued the wasm checkpoint) and names both wasm checkpoints of vdn.
+      const qmixLogs = [...logs]
+      logs.length = 0
+      await go({ ...base, algos: ["vdn"], seeds: [4], run, learners }, "cpu")
+      expect(logs.filter((l) => l.includes("resuming"))).toEqual([])
+      expect(logs.filter((l) => l.includes("The store holds 2 of the same run under another key"))).toHaveLength(1)
+      logs.splice(0, logs.length, ...qmixLogs)
+      const qmix = JSON.parse(readFileSync(join(together.dir, "result.json"), "utf8")).runs.find((r: { algo: string }) => r.algo === "qmix")
+      expect(logs.filter((l) => l.includes("resuming"))).toEqual(["smac: qmix 3m seed 4: resuming from its checkpoint at t = " + qmix.curve.at(-1).t])
     } finally {
       rmSync(root, { recursive: true, force: true })
     }

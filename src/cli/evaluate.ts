@@ -20,6 +20,7 @@
 import { existsSync, statSync } from "node:fs"
 import { mkdir, readFile, writeFile } from "node:fs/promises"
 import { basename, dirname, join } from "node:path"
+import * as tf from "@tensorflow/tfjs"
 import { Console, Effect, Option, Schema } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { decodeCheckpoint } from "../../pipelines/smac/checkpoint.ts"
@@ -31,6 +32,8 @@ import { renderHtml } from "../envs/smac/Replay.ts"
 import { readArtifactText } from "../store/ArtifactStore.ts"
 import { LIVE_DIR, LiveHeader } from "../store/Live.ts"
 import { readKeyRecord } from "../store/Rerun.ts"
+import { runtimeVersion } from "../store/Stage.ts"
+import { BACKEND_NAMES } from "../backend/Backend.ts"
 import { resolveMap } from "./smac.ts"
 
 /** The source cannot be evaluated: what is wrong with it and what to give instead. */
@@ -142,8 +145,9 @@ const fromCheckpoint = (file: string): Effect.Effect<Trained, EvaluateSourceInva
     const algo = header.algo as Trained["algo"]
     const map = header.map
     const entry = yield* entryIn(file, config, map)
-    if (runCheckpointKey(config, algo, entry, header.seed) !== key) {
-      yield* Console.error(`note: ${file} was written by other code than this fsv's (its key differs); its parameters are read with this code's layout.`)
+    // The key names the runtime too; evaluation acts on the CPU, so any backend's run will do.
+    if (!BACKEND_NAMES.some((b) => runCheckpointKey(config, algo, entry, header.seed, runtimeVersion(b, tf.version.tfjs)) === key)) {
+      yield* Console.error(`note: ${file} was written by other code than this fsv's, or under other tfjs or Node versions (its key differs); its parameters are read with this code's layout.`)
     }
     return { config, algo, map, spec: mapOf(entry), seed: header.seed, name, params: state.params, tEnv: state.tEnv, curve: state.curve }
   })

@@ -19,7 +19,7 @@ import { mergeJson, SMAC_PRESETS, smacPresetConfig } from "../../pipelines/smac/
 import { Backend } from "../backend/Backend.ts"
 import { announceNativeHint } from "../backend/nativeHint.ts"
 import { Progress } from "../progress/Progress.ts"
-import { Checkpoints } from "../../pipelines/smac/checkpoint.ts"
+import { Checkpoints, currentOrigin } from "../../pipelines/smac/checkpoint.ts"
 import { ArtifactStore, readArtifactText } from "../store/ArtifactStore.ts"
 import { LiveRuns } from "../store/Live.ts"
 import { decodeConfig, runStage } from "../store/Stage.ts"
@@ -112,7 +112,7 @@ export const smacReproduceCommand = Command.make(
         ArtifactStore.layer(store),
         Backend.fromFlag(Option.getOrUndefined(backend), Option.getOrUndefined(threads)),
         Progress.stderr,
-        Checkpoints.files(store),
+        Checkpoints.files(store, currentOrigin()),
         LiveRuns.files(store),
         Layer.succeed(SmacCheckpointing, { resume, every: checkpointEvery })
       )

@@ -10,8 +10,7 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs"
 import { hostname } from "node:os"
-import { dirname, join } from "node:path"
-import { fileURLToPath } from "node:url"
+import { join } from "node:path"
 import { Clock, Effect, Schema } from "effect"
 import { Backend } from "../backend/Backend.ts"
 import { oneDnnSetting } from "../backend/nativeCompat.ts"
@@ -25,6 +24,7 @@ import {
   type StoreError
 } from "./ArtifactStore.ts"
 import { canonicalJson, type Digest, digestOf, sha256 } from "./Canonical.ts"
+import { findPackageRoot } from "./packageRoot.ts"
 
 /** A config that does not decode, or does not encode to JSON. */
 export class ConfigInvalid extends Schema.TaggedError<ConfigInvalid>()("ConfigInvalid", {
@@ -66,21 +66,6 @@ export const defineStage = <C, CI, E = never, R = never>(stage: Stage<C, CI, E, 
 
 // ---------------------------------------------------------------------------------------
 // Code and runtime versions
-
-const findPackageRoot = (): string => {
-  let dir = dirname(fileURLToPath(import.meta.url))
-  for (;;) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: string }
-      if (pkg.name === "fsv-ts") return dir
-    } catch {
-      // keep walking up
-    }
-    const up = dirname(dir)
-    if (up === dir) throw new Error("fsv-ts: cannot find the package root above " + fileURLToPath(import.meta.url))
-    dir = up
-  }
-}
 
 const hashTree = (root: string, sub: string): Array<[string, string]> => {
   const base = join(root, sub)
