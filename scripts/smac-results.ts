@@ -3,6 +3,9 @@
  *
  *   npm run results -- record ARTIFACT_DIR --commit SHA --preset NAME [--machine TEXT] [--out docs/results]
  *       one docs/results/<map>-<algo>-seed<s>-<preset>.json per run of a finished smac artifact
+ *   npm run results -- evaluate docs/results/FILE.json ARTIFACT_DIR [--episodes 500]
+ *       plays the run's final parameters on N test starts its tests never played and writes the
+ *       win rate with its 95% interval into the file (the table's "unseen starts" column)
  *   npm run results -- table [--write]
  *       the baseline table from docs/results/*.json; --write puts it between the markers in
  *       README.md and docs/smac-train.md, and draws docs/results/win-rate-<map>-<preset>.svg
@@ -10,8 +13,11 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from "node:fs"
 import { basename, join, resolve } from "node:path"
-import { Schema } from "effect"
-import { CommittedRun, committedFigures, renderBaselineTable, replaceMarkedTable } from "../pipelines/smac/committed.ts"
+import { Effect, Result, Schema } from "effect"
+import { CommittedRun, committedFigures, formatCommitted, renderBaselineTable, replaceMarkedTable } from "../pipelines/smac/committed.ts"
+import { evaluateGreedy } from "../pipelines/smac/evaluate.ts"
+import { fromArtifact } from "../src/cli/evaluate.ts"
+import { gitCommit } from "../src/store/gitCommit.ts"
 import { presetDifferences, SMAC_PRESETS, type SmacPreset } from "../pipelines/smac/presets.ts"
 import { vegaLiteToSvg } from "../src/report/svg.ts"
 
@@ -71,12 +77,40 @@ const record = (args: ReadonlyArray<string>): void => {
       curve: run.curve
     })
     const file = join(out, `${run.map}-${run.algo}-seed${run.seed}-${preset}.json`)
-    // One curve point per line: small diffs when a run is re-recorded, and readable by eye.
-    const { curve, ...head } = committed
-    const text = JSON.stringify(head, null, 1).replace(/\n}$/, `,\n "curve": [\n${curve.map((p) => `  ${JSON.stringify(p)}`).join(",\n")}\n ]\n}`)
-    writeFileSync(file, text + "\n")
+    writeFileSync(file, formatCommitted(committed))
     console.log(file)
   }
+}
+
+/**
+ * A committed run's final parameters (from its artifact `dir`) played greedily on `episodes` test
+ * starts that none of its tests played: its tests played starts 0 … tests × testEpisodes − 1, one
+ * block per curve point, so the first unseen start is tests × testEpisodes. Fails with a message.
+ */
+export const evaluateCommitted = async (run: CommittedRun, dir: string, episodes: number, commit: string): Promise<NonNullable<CommittedRun["evaluation"]>> => {
+  if (basename(resolve(dir)) !== run.artifact.digest) throw new Error(`${dir} is not the artifact of that run (${run.artifact.digest})`)
+  const trained = await Effect.runPromise(fromArtifact(dir, `${run.algo}-${run.map}-seed${run.seed}`, undefined).pipe(Effect.mapError((e) => new Error(e.message))))
+  const first = trained.curve.length * trained.config.run.testEpisodes
+  const played = evaluateGreedy({
+    algo: trained.algo, learners: trained.config.learners, trainedOn: trained.spec, map: trained.spec, source: dir,
+    seed: trained.seed, rootSeed: trained.config.rootSeed, params: trained.params, first, episodes, replays: 0, envs: 8
+  })
+  if (Result.isFailure(played)) throw new Error(played.failure.message)
+  const e = played.success
+  return { firstEpisode: first, episodes, won: e.episodes.filter((x) => x.won).length, winRateCi95: e.winRateCi, meanReturn: e.meanReturn, commit }
+}
+
+const evaluate = async (args: ReadonlyArray<string>): Promise<void> => {
+  const file = args[0] ?? fail("give a committed run's file (docs/results/….json)")
+  const dir = args[1] ?? fail("give the run's artifact directory (<store>/smac/<digest>)")
+  const episodes = Number(flag(args, "episodes") ?? "500")
+  if (!Number.isSafeInteger(episodes) || episodes < 1) fail(`--episodes ${flag(args, "episodes")}: give a whole number ≥ 1`)
+  const run = Schema.decodeUnknownSync(CommittedRun)(readJson(file))
+  const commit = gitCommit(ROOT) ?? fail("cannot read this checkout's commit (not a git checkout?)")
+  const evaluation = await evaluateCommitted(run, dir, episodes, commit).catch((e: Error) => fail(`${file}: ${e.message}`))
+  writeFileSync(file, formatCommitted({ ...run, evaluation }))
+  const { won, winRateCi95: ci } = evaluation
+  console.log(`${file}: ${won}/${episodes} won from start ${evaluation.firstEpisode} (${(won / episodes).toFixed(2)}, 95% CI ${ci.lo.toFixed(2)}–${ci.hi.toFixed(2)}), return ${evaluation.meanReturn.toFixed(2)}`)
 }
 
 /** The figures of the committed runs, as file name → SVG text. */
@@ -103,5 +137,6 @@ if (import.meta.main) {
   const [command, ...rest] = process.argv.slice(2)
   if (command === "record") record(rest)
   else if (command === "table") await table(rest)
-  else fail("usage: npm run results -- record ARTIFACT_DIR --commit SHA --preset NAME | table [--write]")
+  else if (command === "evaluate") await evaluate(rest)
+  else fail("usage: npm run results -- record ARTIFACT_DIR --commit SHA --preset NAME | evaluate FILE ARTIFACT_DIR [--episodes N] | table [--write]")
 }

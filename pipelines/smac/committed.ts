@@ -30,9 +30,31 @@ export const CommittedRun = Schema.Struct({
   /** Wall-clock seconds of the whole command, and where it ran. */
   wallSeconds: Schema.Finite,
   machine: Schema.String,
-  curve: Schema.Array(SmacCurvePoint)
+  curve: Schema.Array(SmacCurvePoint),
+  /**
+   * The final parameters played greedily on test starts no test of the run played (`npm run
+   * results -- evaluate`): a 32-episode test swings between ~0 and ~1 from one to the next, so
+   * the final test alone is a noisy estimate of the policy the run ended with.
+   */
+  evaluation: Schema.optionalKey(Schema.Struct({
+    /** The first start played: the run's tests played starts 0 … firstEpisode − 1. */
+    firstEpisode: Schema.Int,
+    episodes: Schema.Int,
+    won: Schema.Int,
+    /** 95% Wilson interval of won / episodes. */
+    winRateCi95: Schema.Struct({ lo: Schema.Finite, hi: Schema.Finite }),
+    meanReturn: Schema.Finite,
+    /** The fsv-ts commit that played it (the episodes are the same bytes at any commit that plays the run's starts the same way). */
+    commit: Schema.String.check(Schema.isPattern(/^[0-9a-f]{40}$/))
+  }))
 })
 export type CommittedRun = typeof CommittedRun.Type
+
+/** The file text of a committed run: the head indented, one curve point per line (small diffs, readable by eye). */
+export const formatCommitted = (run: CommittedRun): string => {
+  const { curve, ...head } = run
+  return JSON.stringify(head, null, 1).replace(/\n}$/, `,\n "curve": [\n${curve.map((p) => `  ${JSON.stringify(p)}`).join(",\n")}\n ]\n}`) + "\n"
+}
 
 /**
  * Median test win rates at 2M steps with PyMARL's original setup: Samvelyan et al. (2019),
@@ -75,14 +97,17 @@ export const renderBaselineTable = (runs: ReadonlyArray<CommittedRun>): string =
     const finals = sorted.map((r) => r.curve.at(-1)?.winRate ?? 0)
     const firsts = sorted.map((r) => firstReaching(r.curve, 0.9))
     const published = SMAC_PUBLISHED[map]?.[algo]
+    const unseen = sorted.map((r) => r.evaluation === undefined
+      ? "—"
+      : `${pct(r.evaluation.won / r.evaluation.episodes)} (${Math.round(r.evaluation.winRateCi95.lo * 100)}–${pct(r.evaluation.winRateCi95.hi)})`)
     return `| ${map} | ${algo} | ${preset} | ${(budget / 1e6).toFixed(1)}M | ${sorted.map((r) => r.seed).join(", ")} | ` +
-      `${finals.map(pct).join(", ")} | **${pct(median(finals))}** | ` +
+      `${finals.map(pct).join(", ")} | **${pct(median(finals))}** | ${unseen.join(", ")} | ` +
       `${firsts.map((t) => (t === undefined ? "never" : `${(t / 1e3).toFixed(0)}k`)).join(", ")} | ` +
       `${published === undefined ? "—" : pct(published)} |`
   })
   return [
-    "| map | learner | preset | steps | seeds | final test win rate per seed | median | first test ≥ 90% | SMAC paper (median) |",
-    "|---|---|---|---:|---|---|---:|---|---:|",
+    "| map | learner | preset | steps | seeds | final test win rate per seed | median | final parameters on unseen starts (95% CI) | first test ≥ 90% | SMAC paper (median) |",
+    "|---|---|---|---:|---|---|---:|---|---|---:|",
     ...rows
   ].join("\n")
 }

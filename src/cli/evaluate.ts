@@ -54,7 +54,7 @@ export class BadCount extends Schema.TaggedError<BadCount>()("BadCount", { flag:
 }
 
 /** What a source gives: the run, its config, the parameters and the test it is compared with. */
-interface Trained {
+export interface Trained {
   readonly config: SmacConfig
   readonly algo: SmacConfig["algos"][number]
   /** The map's name, and the map itself (from the config: built-in or given whole). */
@@ -92,7 +92,8 @@ const entryIn = (source: string, config: SmacConfig, name: string): Effect.Effec
   return entry === undefined ? Effect.fail(invalid(source, `its config has no map named ${name}.`)) : Effect.succeed(entry)
 }
 
-const fromArtifact = (dir: string, run: string | undefined, checkpoint: string | undefined): Effect.Effect<Trained, EvaluateSourceInvalid> =>
+/** A run of a smac artifact: its config, map, seed, curve and final parameters (or a checkpoint's). */
+export const fromArtifact = (dir: string, run: string | undefined, checkpoint: string | undefined): Effect.Effect<Trained, EvaluateSourceInvalid> =>
   Effect.gen(function*() {
     const record = yield* readKeyRecord(dir).pipe(Effect.mapError((e) => invalid(dir, e.message)))
     if (record.stage !== "smac") return yield* invalid(dir, `it is a "${record.stage}" artifact; fsv evaluate plays smac runs.`)
