@@ -1,7 +1,8 @@
 /**
  * Committed SMAC runs (docs/results/, pipelines/smac/committed.ts).
  *
- *   npm run results -- record ARTIFACT_DIR --commit SHA --preset NAME [--machine TEXT] [--out docs/results]
+ *   npm run results -- record ARTIFACT_DIR --preset NAME [--commit SHA] [--machine TEXT] [--out docs/results]
+ *       (--commit: where the artifact's meta.json does not record it)
  *       one docs/results/<map>-<algo>-seed<s>-<preset>.json per run of a finished smac artifact
  *   npm run results -- evaluate docs/results/FILE.json ARTIFACT_DIR [--episodes 500]
  *       plays the run's final parameters on N test starts its tests never played and writes the
@@ -48,7 +49,6 @@ export const readCommitted = (dir = RESULTS): Array<CommittedRun> =>
 
 const record = (args: ReadonlyArray<string>): void => {
   const dir = args[0] ?? fail("give a smac artifact directory")
-  const commit = flag(args, "commit") ?? fail("give --commit SHA: the commit the command ran at")
   const preset = flag(args, "preset") ?? fail("give --preset NAME (or none)")
   const machine = flag(args, "machine") ?? "2-core AMD EPYC VM, 24 GiB; wasm, 1 thread; beside one other process"
   const out = flag(args, "out") ?? RESULTS
@@ -60,6 +60,9 @@ const record = (args: ReadonlyArray<string>): void => {
     if (differences.length > 0) fail(`${dir} did not run preset ${preset}:\n  ${differences.join("\n  ")}\n(give the preset it ran, or --preset none)`)
   }
   const meta = readJson(join(dir, "meta.json"))
+  // Artifacts record their commit in meta.json since session 16; older ones need --commit.
+  const commit = flag(args, "commit") ?? (typeof meta.commit === "string" ? meta.commit : fail("give --commit SHA: the commit the command ran at (this artifact's meta.json does not record it)"))
+  if (typeof meta.commit === "string" && meta.commit !== commit) fail(`--commit ${commit}, but ${dir}/meta.json says it ran at ${meta.commit}`)
   const result = readJson(join(dir, "result.json"))
   mkdirSync(out, { recursive: true })
   for (const run of result.runs) {

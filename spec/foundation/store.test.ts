@@ -50,6 +50,10 @@ describe("content-addressed store", () => {
     // The manifests differ only in meta.json (wall-clock time); their content digests agree.
     const m = (d: string) => JSON.parse(readFileSync(join(d, "manifest.json"), "utf8")) as { content: string }
     expect(m(d1).content).toBe(m(d2).content)
+    // meta.json names the checkout's commit (git's own answer is the reference; null outside git).
+    const git = spawnSync("git", ["rev-parse", "HEAD"], { cwd: join(import.meta.dirname, "../.."), encoding: "utf8" })
+    const commit = JSON.parse(readFileSync(join(d1, "meta.json"), "utf8")).commit
+    expect(commit).toBe(git.status === 0 ? git.stdout.trim() : null)
     // and the fit is real: w ≈ 3, b ≈ −1 is not reached in 20 steps, but the weights moved off init
     const w = JSON.parse(readFileSync(join(d1, "weights.json"), "utf8")) as { w: number[]; b: number[] }
     expect(w.b[0]).not.toBe(0)

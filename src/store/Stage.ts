@@ -25,6 +25,7 @@ import {
 } from "./ArtifactStore.ts"
 import { canonicalJson, type Digest, digestOf, sha256 } from "./Canonical.ts"
 import { findPackageRoot } from "./packageRoot.ts"
+import { gitCommit } from "./gitCommit.ts"
 
 /** A config that does not decode, or does not encode to JSON. */
 export class ConfigInvalid extends Schema.TaggedError<ConfigInvalid>()("ConfigInvalid", {
@@ -218,6 +219,8 @@ export const runStage = <C, CI, E, R>(
         seconds: (finished - started) / 1000,
         host: hostname(),
         argv: process.argv.slice(2),
+        // The checkout's commit (null outside git), so an artifact says which code wrote it beyond the key's source digest.
+        commit: gitCommit(findPackageRoot()),
         // What the run computed on (wall time depends on it; the bytes only through the key's runtime).
         backend: { name: backend.name, threads: backend.threads, ...(backend.native ? { tensorflow: backend.native.tensorflow, onednn: backend.native.onednn } : {}) }
       }
