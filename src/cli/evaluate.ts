@@ -54,7 +54,7 @@ export class BadCount extends Schema.TaggedError<BadCount>()("BadCount", { flag:
 }
 
 /** What a source gives: the run, its config, the parameters and the test it is compared with. */
-export interface Trained {
+export interface TrainedRun {
   readonly config: SmacConfig
   readonly algo: SmacConfig["algos"][number]
   /** The map's name, and the map itself (from the config: built-in or given whole). */
@@ -93,7 +93,7 @@ const entryIn = (source: string, config: SmacConfig, name: string): Effect.Effec
 }
 
 /** A run of a smac artifact: its config, map, seed, curve and final parameters (or a checkpoint's). */
-export const fromArtifact = (dir: string, run: string | undefined, checkpoint: string | undefined): Effect.Effect<Trained, EvaluateSourceInvalid> =>
+export const fromArtifact = (dir: string, run: string | undefined, checkpoint: string | undefined): Effect.Effect<TrainedRun, EvaluateSourceInvalid> =>
   Effect.gen(function*() {
     const record = yield* readKeyRecord(dir).pipe(Effect.mapError((e) => invalid(dir, e.message)))
     if (record.stage !== "smac") return yield* invalid(dir, `it is a "${record.stage}" artifact; fsv evaluate plays smac runs.`)
@@ -109,7 +109,7 @@ export const fromArtifact = (dir: string, run: string | undefined, checkpoint: s
         ? `it holds ${names.length} runs; pick one with --run (${names.join(", ")}).`
         : `it has no run ${run} (its runs: ${names.join(", ")}).`)
     }
-    const algo = chosen.algo as Trained["algo"]
+    const algo = chosen.algo as TrainedRun["algo"]
     const map = chosen.map
     const spec = mapOf(yield* entryIn(dir, config, map))
     const name = runName(algo, map, chosen.seed)
@@ -130,7 +130,7 @@ export const fromArtifact = (dir: string, run: string | undefined, checkpoint: s
     return { config, algo, map, spec, seed: chosen.seed, name, params, tEnv: undefined, curve: chosen.curve }
   })
 
-const fromCheckpoint = (file: string): Effect.Effect<Trained, EvaluateSourceInvalid> =>
+const fromCheckpoint = (file: string): Effect.Effect<TrainedRun, EvaluateSourceInvalid> =>
   Effect.gen(function*() {
     const state = yield* readCheckpoint(file)
     const key = basename(dirname(file))
@@ -143,7 +143,7 @@ const fromCheckpoint = (file: string): Effect.Effect<Trained, EvaluateSourceInva
     const first = (yield* readBytes(file, livePath)).toString("utf8").split("\n")[0] ?? ""
     const header = yield* decodeWith(LiveHeader, file, `${livePath}'s header`, yield* parseJson(file, livePath, first))
     const config = yield* decodeWith(SmacConfig, file, `${livePath}'s config`, header.config)
-    const algo = header.algo as Trained["algo"]
+    const algo = header.algo as TrainedRun["algo"]
     const map = header.map
     const entry = yield* entryIn(file, config, map)
     // The key names the runtime too; evaluation acts on the CPU, so any backend's run will do.
@@ -155,7 +155,7 @@ const fromCheckpoint = (file: string): Effect.Effect<Trained, EvaluateSourceInva
 
 /** The evaluation's record: what was played, from where, and what came out. */
 export const evaluationRecord = (
-  trained: Trained,
+  trained: TrainedRun,
   source: string,
   mapName: string,
   first: number,
