@@ -118,4 +118,21 @@ describe("fsv reproduce smac --resume after SIGKILL", () => {
       rmSync(work, { recursive: true, force: true })
     }
   }, 60_000)
+
+  it("says on stderr what --preset pymarl means since the presets were renamed, and says nothing for the other names", async () => {
+    const work = mkdtempSync(join(tmpdir(), "fsv-preset-note-"))
+    try {
+      // A bad field stops the command before anything trains; the note comes before that.
+      const configFile = join(work, "bad.json")
+      writeFileSync(configFile, JSON.stringify({ run: { envs: "eight" } }))
+      const store = join(work, "store")
+      const withPreset = async (name: string) => (await collect(spawn(process.execPath, [...args(store, configFile), "--preset", name]))).stderr
+      const pymarl = await withPreset("pymarl")
+      expect(pymarl).toContain("--preset pymarl is the SMAC paper's setup")
+      expect(pymarl).toContain("now --preset pymarl-quarter")
+      expect(await withPreset("pymarl-quarter")).not.toContain("note: --preset pymarl")
+    } finally {
+      rmSync(work, { recursive: true, force: true })
+    }
+  }, 60_000)
 })

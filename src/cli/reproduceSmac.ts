@@ -62,6 +62,15 @@ export const parseBudget = (given: string): Effect.Effect<number, BadBudget> => 
   return Number.isSafeInteger(n) && n > 0 ? Effect.succeed(n) : Effect.fail(new BadBudget({ given }))
 }
 
+/**
+ * Said on stderr whenever `--preset pymarl` is used: the name moved from the quarter-ratio recipe
+ * to the SMAC paper's setup (docs/results/README.md), and a script written before would now get
+ * a run with four times the updates.
+ */
+export const PYMARL_RENAMED =
+  "note: --preset pymarl is the SMAC paper's setup: PyMARL's episode runner, one environment and one update per episode. " +
+  "Before the presets were renamed it meant today's defaults (8 environments, 2 updates per 8 episodes), now --preset pymarl-quarter."
+
 export const smacReproduceCommand = Command.make(
   "smac",
   {
@@ -96,6 +105,7 @@ export const smacReproduceCommand = Command.make(
       const chosenMaps: ReadonlyArray<unknown> = flagMaps ?? (Array.isArray(fileMaps) ? fileMaps : defaultSmacConfig(1).maps)
       const steps = yield* resolveBudget(Option.getOrUndefined(budget), chosenMaps.filter((m): m is string => typeof m === "string"))
       const recipe = Option.match(preset, { onNone: () => defaultSmacConfig(steps), onSome: (name) => smacPresetConfig(steps, name) })
+      if (Option.getOrUndefined(preset) === "pymarl") yield* Console.error(PYMARL_RENAMED)
       const defaults = mergeJson(recipe, fromFile) as ReturnType<typeof defaultSmacConfig>
       const config = yield* decodeConfig(smacStage, {
         ...defaults,
