@@ -6,7 +6,7 @@
  */
 import { Schema } from "effect"
 import { RECURRENT_ALGOS } from "../../src/learners/recurrent.ts"
-import { type Figure, median } from "../../src/report/charts.ts"
+import { type Figure, median, panelsFigure } from "../../src/report/charts.ts"
 import { SmacCurvePoint, winRateFigures } from "./results.ts"
 
 /** One finished run, as committed. */
@@ -135,6 +135,14 @@ export const committedFigures = (runs: ReadonlyArray<CommittedRun>): Array<Figur
     const here = runs.filter((r) => r.preset === preset)
     const algos = ALGO_ORDER.filter((a) => here.some((r) => r.algo === a))
     const curves = [...here].sort((a, b) => a.seed - b.seed).map((r) => ({ series: r.algo, map: r.map, curve: r.curve.map((p) => ({ t: p.t, value: p.winRate })) }))
-    return winRateFigures(`committed runs, preset ${preset}`, algos, curves).map((f) => ({ ...f, name: `${f.name}-${preset}` }))
+    const perMap = winRateFigures(`committed runs, preset ${preset}`, algos, curves).map((f) => ({ ...f, name: `${f.name}-${preset}` }))
+    // Figure 4's own layout once a preset has runs on two maps or more: one panel per map, in the paper's order.
+    const rank = (f: Figure) => {
+      const i = MAP_ORDER.findIndex((m) => f.name === `win-rate-${m}-${preset}`)
+      return i < 0 ? MAP_ORDER.length : i
+    }
+    const panels = [...perMap].sort((a, b) => rank(a) - rank(b)).map((figure) => ({ figure, title: figure.name.slice("win-rate-".length, -`-${preset}`.length) }))
+    const title = { text: `Test win rate, committed runs, preset ${preset} (Figure 4's layout)`, subtitle: "line: mean over seeds; band: min to max over seeds" }
+    return panels.length < 2 ? perMap : [...perMap, panelsFigure(`figure4-${preset}`, title, panels)]
   })
 }

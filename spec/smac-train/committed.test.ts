@@ -9,7 +9,7 @@ import { basename, join, resolve } from "node:path"
 import { Effect, Layer, Result, Schema } from "effect"
 import { describe, expect, it } from "vitest"
 import { median } from "../../src/report/charts.ts"
-import { CommittedRun, renderBaselineTable, replaceMarkedTable, TABLE_BEGIN, TABLE_END } from "../../pipelines/smac/committed.ts"
+import { CommittedRun, committedFigures, renderBaselineTable, replaceMarkedTable, TABLE_BEGIN, TABLE_END } from "../../pipelines/smac/committed.ts"
 import { evaluateCommitted, readCommitted, renderCommittedFigures } from "../../scripts/smac-results.ts"
 import { Checkpoints } from "../../pipelines/smac/checkpoint.ts"
 import { evaluateGreedy } from "../../pipelines/smac/evaluate.ts"
@@ -83,6 +83,25 @@ describe("the baseline table", () => {
     const doc = `a\n${TABLE_BEGIN}\nold\n${TABLE_END}\nb\n`
     expect(replaceMarkedTable(doc, "new")).toBe(`a\n${TABLE_BEGIN}\nnew\n${TABLE_END}\nb\n`)
     expect(replaceMarkedTable("no markers", "new")).toBeUndefined()
+  })
+})
+
+describe("Figure 4's layout from committed runs", () => {
+  const run = (map: string, algo: "vdn" | "qmix", seed: number): CommittedRun => ({
+    map, algo, seed, preset: "p", budget: 200, commit: "0".repeat(40), command: "fsv …",
+    artifact: { stage: "smac", stageVersion: 3, digest: "a".repeat(64) }, wallSeconds: 1, machine: "m",
+    curve: [{ t: 0, winRate: 0, return: 0 }, { t: 100, winRate: seed / 2, return: 0 }]
+  })
+
+  it("adds one figure with a panel per map, in the paper's order, once a preset has two maps; one map gets none", () => {
+    const figures = committedFigures([run("MMM2", "qmix", 0), run("2s3z", "vdn", 0), run("2s3z", "qmix", 1), run("my_map", "vdn", 0)])
+    expect(figures.map((f) => f.name)).toEqual(["win-rate-MMM2-p", "win-rate-2s3z-p", "win-rate-my_map-p", "figure4-p"])
+    const spec = figures.at(-1)!.spec as unknown as { hconcat: Array<{ title: string; $schema?: string }>; resolve: unknown }
+    expect(spec.hconcat.map((p) => p.title)).toEqual(["2s3z", "MMM2", "my_map"])
+    expect(spec.hconcat.every((p) => p.$schema === undefined)).toBe(true)
+    expect(spec.resolve).toEqual({ scale: { color: "shared" } })
+    expect(figures.at(-1)!.rows.filter((r) => r[0] === "2s3z")).toHaveLength(figures[1]!.rows.length)
+    expect(committedFigures([run("2s3z", "vdn", 0)]).map((f) => f.name)).toEqual(["win-rate-2s3z-p"])
   })
 })
 

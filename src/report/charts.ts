@@ -200,6 +200,30 @@ export const bandFigure = (
   return { name, spec, header: ["series", "t", "n", "mean", "min", "max"], rows: rows.map((r) => [r.series, r.t, r.n, r.mean, r.min, r.max]) }
 }
 
+/**
+ * `panels` side by side in one figure, as a paper lays out one panel per map (Figure 4): their
+ * specs in a Vega-Lite hconcat under their short titles, with one colour scale, so a learner has
+ * the same colour in every panel; the data rows of each, prefixed with the panel's title.
+ */
+export const panelsFigure = (
+  name: string,
+  title: string | { readonly text: string; readonly subtitle: string },
+  panels: ReadonlyArray<{ readonly figure: Figure; readonly title: string }>
+): Figure => ({
+  name,
+  spec: {
+    $schema: SCHEMA,
+    title,
+    hconcat: panels.map((p) => {
+      const { $schema: _schema, ...panel } = p.figure.spec as unknown as Record<string, unknown>
+      return { ...panel, title: p.title }
+    }),
+    resolve: { scale: { color: "shared" } }
+  } as unknown as TopLevelSpec,
+  header: ["panel", ...(panels[0]?.figure.header ?? [])],
+  rows: panels.flatMap((p) => p.figure.rows.map((r) => [p.title, ...r]))
+})
+
 /** Bars of the mean over seeds with a point per seed, series in the order given. */
 export const barFigure = (name: string, text: FigureText, series: ReadonlyArray<string>, values: ReadonlyArray<SeedValue>): Figure => {
   const ordered = series.flatMap((s) => values.filter((v) => v.series === s))
