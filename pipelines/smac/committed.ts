@@ -6,8 +6,8 @@
  */
 import { Schema } from "effect"
 import { RECURRENT_ALGOS } from "../../src/learners/recurrent.ts"
-import { type Figure, median, panelsFigure } from "../../src/report/charts.ts"
-import { SmacCurvePoint, winRateFigures } from "./results.ts"
+import { type Figure, median } from "../../src/report/charts.ts"
+import { SmacCurvePoint, winRateLayout } from "./results.ts"
 
 /** One finished run, as committed. */
 export const CommittedRun = Schema.Struct({
@@ -126,23 +126,20 @@ export const replaceMarkedTable = (doc: string, table: string): string | undefin
 
 /**
  * Figure 4's layout from committed runs at the paper's budget: per preset and map, test win rate
- * against steps, one line per learner (mean over seeds) with a min–max band. Named
- * `win-rate-<map>-<preset>`. Pure.
+ * against steps, one line per learner (mean over seeds) with a min–max band, named
+ * `win-rate-<map>-<preset>`; and with two maps or more, `figure4-<preset>`, the same side by
+ * side in the paper's order of maps. Pure.
  */
 export const committedFigures = (runs: ReadonlyArray<CommittedRun>): Array<Figure> => {
   const presets = [...new Set(runs.map((r) => r.preset))].sort()
   return presets.flatMap((preset) => {
     const here = runs.filter((r) => r.preset === preset)
     const algos = ALGO_ORDER.filter((a) => here.some((r) => r.algo === a))
-    const curves = [...here].sort((a, b) => a.seed - b.seed).map((r) => ({ series: r.algo, map: r.map, curve: r.curve.map((p) => ({ t: p.t, value: p.winRate })) }))
-    const perMap = winRateFigures(`committed runs, preset ${preset}`, algos, curves).map((f) => ({ ...f, name: `${f.name}-${preset}` }))
-    // Figure 4's own layout once a preset has runs on two maps or more: one panel per map, in the paper's order.
-    const rank = (f: Figure) => {
-      const i = MAP_ORDER.findIndex((m) => f.name === `win-rate-${m}-${preset}`)
-      return i < 0 ? MAP_ORDER.length : i
-    }
-    const panels = [...perMap].sort((a, b) => rank(a) - rank(b)).map((figure) => ({ figure, title: figure.name.slice("win-rate-".length, -`-${preset}`.length) }))
-    const title = { text: `Test win rate, committed runs, preset ${preset} (Figure 4's layout)`, subtitle: "line: mean over seeds; band: min to max over seeds" }
-    return panels.length < 2 ? perMap : [...perMap, panelsFigure(`figure4-${preset}`, title, panels)]
+    // Maps in the paper's order (then by name), so Figure 4's panels read 2s3z, 3s_vs_5z, MMM2.
+    const rank = (map: string) => (MAP_ORDER.includes(map) ? MAP_ORDER.indexOf(map) : MAP_ORDER.length)
+    const curves = [...here]
+      .sort((a, b) => rank(a.map) - rank(b.map) || a.map.localeCompare(b.map) || a.seed - b.seed)
+      .map((r) => ({ series: r.algo, map: r.map, curve: r.curve.map((p) => ({ t: p.t, value: p.winRate })) }))
+    return winRateLayout(`committed runs, preset ${preset}`, algos, curves, "figure4").map((f) => ({ ...f, name: `${f.name}-${preset}` }))
   })
 }

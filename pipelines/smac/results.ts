@@ -6,7 +6,7 @@
  */
 import { Schema } from "effect"
 import { RECURRENT_ALGOS } from "../../src/learners/recurrent.ts"
-import { bandFigure, type Figure, type SeriesCurve } from "../../src/report/charts.ts"
+import { bandFigure, type Figure, panelsFigure, type SeriesCurve } from "../../src/report/charts.ts"
 import type { ExperimentFigures } from "../../src/sweep/Figures.ts"
 
 /** One test evaluation: greedy decentralized actions after `t` environment steps of training. */
@@ -57,10 +57,28 @@ export const winRateFigures = (prefix: string | undefined, series: ReadonlyArray
     )
   })
 
-/** The test win rates of a sweep's SMAC runs, per map. */
+/**
+ * `winRateFigures`, and with two maps or more also Figure 4's own layout: the same figures side
+ * by side, one panel per map in order of first appearance, one colour per learner across panels,
+ * named `panelsName`.
+ */
+export const winRateLayout = (
+  prefix: string | undefined,
+  series: ReadonlyArray<string>,
+  curves: ReadonlyArray<MapCurve>,
+  panelsName = "win-rate-maps"
+): Array<Figure> => {
+  const maps = [...new Set(curves.map((c) => c.map))]
+  const perMap = winRateFigures(prefix, series, curves)
+  if (maps.length < 2) return perMap
+  const title = { text: `${prefix === undefined ? "" : `${prefix} · `}test win rate, one panel per map (Figure 4's layout)`, subtitle: "line: mean over seeds; band: min to max over seeds" }
+  return [...perMap, panelsFigure(panelsName, title, perMap.map((figure, i) => ({ figure, title: maps[i]! })))]
+}
+
+/** The test win rates of a sweep's SMAC runs, per map, and side by side when there are several. */
 export const smacFigures: ExperimentFigures<SmacResult, ReadonlyArray<SmacCurvePoint>> = {
   result: SmacResult,
   seeds: (result) => result.runs.map((r) => ({ learner: r.algo, map: r.map, innerSeed: r.seed, data: r.curve })),
   figures: (sweep, series, members) =>
-    winRateFigures(sweep, series, members.map((m) => ({ series: m.series, map: m.map, curve: m.data.map((p) => ({ t: p.t, value: p.winRate })) })))
+    winRateLayout(sweep, series, members.map((m) => ({ series: m.series, map: m.map, curve: m.data.map((p) => ({ t: p.t, value: p.winRate })) })))
 }

@@ -24,7 +24,7 @@ import { buildSmacLearner, SmacLearnerConfigs, defaultSmacLearnerConfigs } from 
 import { Checkpoints, type StaleCheckpoint } from "./checkpoint.ts"
 import { smacShape } from "./EpisodeRunner.ts"
 import { createSmacTrainer, defaultSmacRunSettings, SmacRunSettings } from "./train.ts"
-import { type SmacResult, type SmacRun, winRateFigures } from "./results.ts"
+import { type SmacResult, type SmacRun, winRateLayout } from "./results.ts"
 import { vegaLiteToSvg } from "../../src/report/svg.ts"
 import { codeVersion, defineStage, runtimeVersion, type RuntimeVersion } from "../../src/store/Stage.ts"
 import { canonicalJson, digestOf } from "../../src/store/Canonical.ts"
@@ -294,8 +294,9 @@ export const smacStage = defineStage({
   name: "smac",
   // 2: the win-rate figures band seeds as a sweep's summary does (pipelines/smac/results.ts);
   // 3: replays/<algo>-<map>-seed<seed>.html, a greedy episode of each run's final parameters,
-  //    and params/<algo>-<map>-seed<seed>.f32, those parameters (for `fsv evaluate`).
-  version: 3,
+  //    and params/<algo>-<map>-seed<seed>.f32, those parameters (for `fsv evaluate`);
+  // 4: win-rate-maps.svg, the per-map figures side by side (Figure 4's layout), with two maps or more.
+  version: 4,
   description: "VDN, QMIX, QTRAN and FSV on SMAC-lite maps: greedy test win rate against environment steps (Section 5.3, Figure 4)",
   config: SmacConfig,
   run: (config, ctx) =>
@@ -337,7 +338,7 @@ export const smacStage = defineStage({
         files[paramsFile(r.algo, r.map, r.seed)] = new Uint8Array(r.params.buffer, r.params.byteOffset, r.params.byteLength)
       }
       const curves = runs.map((r) => ({ series: r.algo, map: r.map, curve: r.curve.map((p) => ({ t: p.t, value: p.winRate })) }))
-      for (const figure of winRateFigures(undefined, config.algos, curves)) files[`${figure.name}.svg`] = yield* Effect.promise(() => vegaLiteToSvg(figure.spec))
+      for (const figure of winRateLayout(undefined, config.algos, curves)) files[`${figure.name}.svg`] = yield* Effect.promise(() => vegaLiteToSvg(figure.spec))
       return files
     })
 })

@@ -95,12 +95,12 @@ describe("Figure 4's layout from committed runs", () => {
 
   it("adds one figure with a panel per map, in the paper's order, once a preset has two maps; one map gets none", () => {
     const figures = committedFigures([run("MMM2", "qmix", 0), run("2s3z", "vdn", 0), run("2s3z", "qmix", 1), run("my_map", "vdn", 0)])
-    expect(figures.map((f) => f.name)).toEqual(["win-rate-MMM2-p", "win-rate-2s3z-p", "win-rate-my_map-p", "figure4-p"])
+    expect(figures.map((f) => f.name)).toEqual(["win-rate-2s3z-p", "win-rate-MMM2-p", "win-rate-my_map-p", "figure4-p"])
     const spec = figures.at(-1)!.spec as unknown as { hconcat: Array<{ title: string; $schema?: string }>; resolve: unknown }
     expect(spec.hconcat.map((p) => p.title)).toEqual(["2s3z", "MMM2", "my_map"])
     expect(spec.hconcat.every((p) => p.$schema === undefined)).toBe(true)
     expect(spec.resolve).toEqual({ scale: { color: "shared" } })
-    expect(figures.at(-1)!.rows.filter((r) => r[0] === "2s3z")).toHaveLength(figures[1]!.rows.length)
+    expect(figures.at(-1)!.rows.filter((r) => r[0] === "2s3z")).toHaveLength(figures[0]!.rows.length)
     expect(committedFigures([run("2s3z", "vdn", 0)]).map((f) => f.name)).toEqual(["win-rate-2s3z-p"])
   })
 })

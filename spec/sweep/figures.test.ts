@@ -110,8 +110,10 @@ describe("summary figures (pure)", () => {
       { params: { lr: 0.1, seed: 1 }, result: smacResult("fsv", 0, [[0, 0]]) },
       { params: { lr: 0.2, seed: 1 }, result: smacResult("fsv", 0, [[0, 1]]) }
     ])
-    expect(figures.map((f) => f.name)).toEqual(["win-rate-3m", "win-rate-8m"])
+    expect(figures.map((f) => f.name)).toEqual(["win-rate-3m", "win-rate-8m", "win-rate-maps"])
     expect(figures[0]!.rows).toEqual([["fsv · lr=0.1", 0, 1, 0, 0, 0], ["fsv · lr=0.2", 0, 1, 1, 1, 1]])
+    // The side-by-side figure holds each map's rows under the map's name.
+    expect(figures[2]!.rows.filter((r) => r[0] === "3m").map((r) => r.slice(1))).toEqual(figures[0]!.rows)
   })
 
   it("draws nothing for results of no known experiment", () => {
@@ -123,8 +125,14 @@ describe("summary stage: figures over fixture result.json files", () => {
   it("SMAC: an SVG per map, a line and a band per learner, axis titles, the band numbers in CSV", async () => {
     const files = await summarize("smac-sweep", ["algos", "seeds"], smacRuns)
     expect(Object.keys(files).sort()).toEqual([
-      "runs.csv", "seeds.csv", "summary.json", "win-rate-3m.csv", "win-rate-3m.svg", "win-rate-8m.csv", "win-rate-8m.svg"
+      "runs.csv", "seeds.csv", "summary.json", "win-rate-3m.csv", "win-rate-3m.svg", "win-rate-8m.csv", "win-rate-8m.svg",
+      "win-rate-maps.csv", "win-rate-maps.svg"
     ])
+    // Figure 4's layout: both maps' panels in one SVG, each with its lines and bands, one legend.
+    const panels = files["win-rate-maps.svg"]!
+    expect(count(panels, 'aria-roledescription="line mark container"')).toBe(4)
+    expect(count(panels, 'aria-roledescription="area mark container"')).toBe(4)
+    expect(panels).toContain("one panel per map")
     for (const map of ["3m", "8m"]) {
       const svg = files[`win-rate-${map}.svg`]!
       expect(count(svg, 'aria-roledescription="line mark container"')).toBe(2)

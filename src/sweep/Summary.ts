@@ -158,7 +158,8 @@ export const SUMMARY_STAGE = "sweep-summary"
 /** The summary stage, drawing the figures of `experiments` (a registry's `figures`). */
 export const summaryStageFor = (experiments: ReadonlyArray<AnyExperimentFigures>) => defineStage({
   name: SUMMARY_STAGE,
-  version: 2,
+  // 3: an experiment's figures may include a side-by-side layout (smac: win-rate-maps, with two maps or more).
+  version: 3,
   description: "tables of a sweep's runs (grid values, artifact digests, result.json numbers, bands over seeds) and the figures its experiment calls for",
   config: SummaryConfig,
   run: (config, ctx) =>
