@@ -17,6 +17,7 @@ import { basename, join, resolve } from "node:path"
 import { Effect, Result, Schema } from "effect"
 import { CommittedRun, committedFigures, formatCommitted, renderBaselineTable, replaceMarkedTable } from "../pipelines/smac/committed.ts"
 import { evaluateGreedy } from "../pipelines/smac/evaluate.ts"
+import { runName } from "../pipelines/smac/stage.ts"
 import { fromArtifact } from "../src/cli/evaluate.ts"
 import { gitCommit } from "../src/store/gitCommit.ts"
 import { presetDifferences, SMAC_PRESETS, type SmacPreset } from "../pipelines/smac/presets.ts"
@@ -92,7 +93,7 @@ const record = (args: ReadonlyArray<string>): void => {
  */
 export const evaluateCommitted = async (run: CommittedRun, dir: string, episodes: number, commit: string): Promise<NonNullable<CommittedRun["evaluation"]>> => {
   if (basename(resolve(dir)) !== run.artifact.digest) throw new Error(`${dir} is not the artifact of that run (${run.artifact.digest})`)
-  const trained = await Effect.runPromise(fromArtifact(dir, `${run.algo}-${run.map}-seed${run.seed}`, undefined).pipe(Effect.mapError((e) => new Error(e.message))))
+  const trained = await Effect.runPromise(fromArtifact(dir, runName(run.algo, run.map, run.seed), undefined).pipe(Effect.mapError((e) => new Error(e.message))))
   const first = trained.curve.length * trained.config.run.testEpisodes
   const played = evaluateGreedy({
     algo: trained.algo, learners: trained.config.learners, trainedOn: trained.spec, map: trained.spec, source: dir,
@@ -141,5 +142,5 @@ if (import.meta.main) {
   if (command === "record") record(rest)
   else if (command === "table") await table(rest)
   else if (command === "evaluate") await evaluate(rest)
-  else fail("usage: npm run results -- record ARTIFACT_DIR --commit SHA --preset NAME | evaluate FILE ARTIFACT_DIR [--episodes N] | table [--write]")
+  else fail("usage: npm run results -- record ARTIFACT_DIR --preset NAME [--commit SHA] | evaluate FILE ARTIFACT_DIR [--episodes N] | table [--write]")
 }

@@ -73,6 +73,8 @@ export const firstReaching = (curve: ReadonlyArray<SmacCurvePoint>, level: numbe
   curve.find((p) => p.winRate >= level)?.t
 
 const MAP_ORDER = ["2s3z", "3s_vs_5z", "MMM2"]
+/** A map's place in tables and figures: the paper's order, then every other map after it. */
+const mapRank = (map: string): number => (MAP_ORDER.includes(map) ? MAP_ORDER.indexOf(map) : MAP_ORDER.length)
 const ALGO_ORDER: ReadonlyArray<string> = ["vdn", "qmix", "qtran", "fsv"]
 
 /**
@@ -86,7 +88,7 @@ export const renderBaselineTable = (runs: ReadonlyArray<CommittedRun>): string =
     const k = JSON.stringify([r.map, r.algo, r.preset, r.budget])
     groups.set(k, [...(groups.get(k) ?? []), r])
   }
-  const rank = (map: string, algo: string) => [MAP_ORDER.indexOf(map) < 0 ? 99 : MAP_ORDER.indexOf(map), ALGO_ORDER.indexOf(algo)] as const
+  const rank = (map: string, algo: string) => [mapRank(map), ALGO_ORDER.indexOf(algo)] as const
   const rows = [...groups.values()].sort((a, b) => {
     const [ma, aa] = rank(a[0]!.map, a[0]!.algo)
     const [mb, ab] = rank(b[0]!.map, b[0]!.algo)
@@ -136,9 +138,8 @@ export const committedFigures = (runs: ReadonlyArray<CommittedRun>): Array<Figur
     const here = runs.filter((r) => r.preset === preset)
     const algos = ALGO_ORDER.filter((a) => here.some((r) => r.algo === a))
     // Maps in the paper's order (then by name), so Figure 4's panels read 2s3z, 3s_vs_5z, MMM2.
-    const rank = (map: string) => (MAP_ORDER.includes(map) ? MAP_ORDER.indexOf(map) : MAP_ORDER.length)
     const curves = [...here]
-      .sort((a, b) => rank(a.map) - rank(b.map) || a.map.localeCompare(b.map) || a.seed - b.seed)
+      .sort((a, b) => mapRank(a.map) - mapRank(b.map) || a.map.localeCompare(b.map) || a.seed - b.seed)
       .map((r) => ({ series: r.algo, map: r.map, curve: r.curve.map((p) => ({ t: p.t, value: p.winRate })) }))
     return winRateLayout(`committed runs, preset ${preset}`, algos, curves, "figure4").map((f) => ({ ...f, name: `${f.name}-${preset}` }))
   })

@@ -62,9 +62,11 @@ export const smacPresets: Readonly<Record<SmacPreset, Json>> = {
   }
 }
 
+/** A plain JSON object (not null, not an array). */
+const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === "object" && !Array.isArray(x)
+
 /** `base` with `over` merged in: plain objects key by key, any other value replaces. */
 export const mergeJson = (base: unknown, over: unknown): unknown => {
-  const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === "object" && !Array.isArray(x)
   if (!isObject(base) || !isObject(over)) return over
   const out: Record<string, unknown> = { ...base }
   for (const [k, v] of Object.entries(over)) out[k] = k in base ? mergeJson(base[k], v) : v
@@ -84,7 +86,6 @@ export const smacPresetConfig = (steps: number, preset: SmacPreset): SmacConfig 
  * cannot name a recipe it did not use.
  */
 export const presetDifferences = (config: unknown, preset: SmacPreset): Array<string> => {
-  const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === "object" && !Array.isArray(x)
   const run = isObject(config) ? config : {}
   const steps = isObject(run.run) && typeof run.run.steps === "number" ? run.run.steps : PAPER_BUDGET
   // At the run's budget: the defaults' test interval follows it.

@@ -103,36 +103,34 @@ describe("fsv reproduce smac --resume after SIGKILL", () => {
     }
   }, 300_000)
 
-  it("rejects a config file with a bad field, naming it, before anything runs", async () => {
+  /** `body` with a store and a config file whose run.envs is not a number, in a directory removed afterwards. */
+  const withBadConfig = async (body: (store: string, configFile: string) => Promise<void>): Promise<void> => {
     const work = mkdtempSync(join(tmpdir(), "fsv-bad-config-"))
     try {
       const configFile = join(work, "bad.json")
       writeFileSync(configFile, JSON.stringify({ run: { envs: "eight" } }))
-      const store = join(work, "store")
+      await body(join(work, "store"), configFile)
+    } finally {
+      rmSync(work, { recursive: true, force: true })
+    }
+  }
+
+  it("rejects a config file with a bad field, naming it, before anything runs", () =>
+    withBadConfig(async (store, configFile) => {
       const r = await collect(spawn(process.execPath, args(store, configFile)))
       expect(r.status).toBe(1)
       expect(r.stderr).toContain("envs")
       expect(r.stderr).toContain(configFile)
       expect(existsSync(join(store, "smac"))).toBe(false)
-    } finally {
-      rmSync(work, { recursive: true, force: true })
-    }
-  }, 60_000)
+    }), 60_000)
 
-  it("says on stderr what --preset pymarl means since the presets were renamed, and says nothing for the other names", async () => {
-    const work = mkdtempSync(join(tmpdir(), "fsv-preset-note-"))
-    try {
-      // A bad field stops the command before anything trains; the note comes before that.
-      const configFile = join(work, "bad.json")
-      writeFileSync(configFile, JSON.stringify({ run: { envs: "eight" } }))
-      const store = join(work, "store")
+  it("says on stderr what --preset pymarl means since the presets were renamed, and says nothing for the other names", () =>
+    // The bad field stops the command before anything trains; the note comes before that.
+    withBadConfig(async (store, configFile) => {
       const withPreset = async (name: string) => (await collect(spawn(process.execPath, [...args(store, configFile), "--preset", name]))).stderr
       const pymarl = await withPreset("pymarl")
       expect(pymarl).toContain("--preset pymarl is the SMAC paper's setup")
       expect(pymarl).toContain("now --preset pymarl-quarter")
       expect(await withPreset("pymarl-quarter")).not.toContain("note: --preset pymarl")
-    } finally {
-      rmSync(work, { recursive: true, force: true })
-    }
-  }, 60_000)
+    }), 60_000)
 })
