@@ -72,12 +72,19 @@ export class ParamLayout {
     return out
   }
 
-  /** One tensor [S, ...shape] per parameter, in layout order, from flat parameters [S · P]. */
+  /**
+   * One tensor [S, ...shape] per parameter, in layout order, from flat parameters [S · P]: each a
+   * copy, so that changing `flat` afterwards (an optimizer step in place) never changes a
+   * tensor. Without the copy it could on the native backend: tfjs-node hands TensorFlow the
+   * array's own memory, and TensorFlow keeps it without copying whenever the address is 64-byte
+   * aligned (`TF_NewTensor` copies only unaligned data), so whether a tensor followed later
+   * writes depended on where V8 had put the array (measured: spec/foundation/params.test.ts).
+   */
   tensors(flat: Float32Array, S: number): Array<tf.Tensor> {
     let offset = 0
     return this.specs.map((spec, k) => {
       const n = S * this.sizes[k]!
-      const t = tf.tensor(flat.subarray(offset, offset + n), [S, ...spec.shape])
+      const t = tf.tensor(flat.slice(offset, offset + n), [S, ...spec.shape])
       offset += n
       return t
     })
