@@ -3,35 +3,60 @@ import { BUILTIN_MAPS } from "../../src/envs/smac/MapSpec.ts"
 import { makePolicy } from "../../src/envs/smac/policies.ts"
 import { stream, streamState } from "../../src/rng/Rng.ts"
 // deaths.py's count on ours: focus fire, the episodes of `npm run bench -- smac-policies` (seeds
-// 0..N-1); the mean step of the k-th allied and enemy death, and per unit type the mean step of
-// death and deaths per episode. Run: node scripts/smaclite/deaths-ours.ts 3s5z 40
+// 0..N-1): per side and unit type the deaths per episode and their mean step; the step the last
+// allied Zealot dies; and of the endgame after it (the allied Stalkers alone) its length, the
+// damage the Stalkers take per step and the enemies alive as it starts.
+// Run: node scripts/smaclite/deaths-ours.ts 3s5z 40
 const name = process.argv[2] as keyof typeof BUILTIN_MAPS
 const episodes = Number(process.argv[3] ?? 40)
 const env = makeEnv(BUILTIN_MAPS[name])
-const ad: number[][] = [], ed: number[][] = [], lens: number[] = []
-const byType: Record<string, number[]> = {}
+const { nAgents: na, agentTypes, enemyTypes } = env.info
+const kind = (u: number): string => (u < na ? agentTypes[u]! : enemyTypes[u - na]!)
+const deaths: Record<string, Array<number>> = {}
+const lengths: Array<number> = [], lastZealot: Array<number> = []
+const endEnemies: Record<string, number> = {}
+let endSteps = 0, endDamage = 0, endShield = 0
 for (let seed = 0; seed < episodes; seed++) {
   const s = env.reset(streamState(seed, ["bench", "smac-policies", name, "env"]))
   const p = makePolicy(env, "focus-fire", stream(seed, ["bench", "smac-policies", name, "focus-fire"]))
-  const total = s.alive.length
-  const na = env.info.nAgents
   const a = new Int32Array(na)
-  const aD: number[] = [], eD: number[] = []
-  let steps = 0
   const was = Array.from(s.alive)
+  let endgame = false
+  let steps = 0
   while (!s.terminated) {
-    p(s, a); env.step(s, a); steps++
-    let deadA = 0, deadE = 0
-    for (let u = 0; u < total; u++) if (!s.alive[u]) { if (u < na) deadA++; else deadE++ }
-    while (aD.length < deadA) aD.push(steps)
-    for (let u = 0; u < total; u++) if (was[u] && !s.alive[u]) { was[u] = 0; const t = u < na ? env.info.agentTypes[u]! : "enemy " + env.info.enemyTypes[u - na]!; (byType[t] ??= []).push(steps) }
-    while (eD.length < deadE) eD.push(steps)
+    const before = Array.from({ length: na }, (_, u) => [s.hp[u]!, s.shield[u]!] as const)
+    p(s, a)
+    env.step(s, a)
+    steps++
+    for (let u = 0; u < s.alive.length; u++) {
+      if (was[u] && !s.alive[u]) {
+        was[u] = 0
+        ;(deaths[`${u < na ? "ally" : "enemy"} ${kind(u)}`] ??= []).push(steps)
+      }
+    }
+    // The endgame: from the step the last allied Zealot died, the allied Stalkers alone.
+    if (!agentTypes.some((t, u) => t === "zealot" && s.alive[u])) {
+      if (!endgame) {
+        endgame = true
+        lastZealot.push(steps)
+        for (let u = na; u < s.alive.length; u++) if (s.alive[u]) endEnemies[kind(u)] = (endEnemies[kind(u)] ?? 0) + 1
+      }
+      endSteps++
+      for (let u = 0; u < na; u++) {
+        if (agentTypes[u] !== "stalker") continue
+        const [h, sh] = before[u]!
+        endDamage += h - s.hp[u]! + (sh - s.shield[u]!)
+        endShield += sh - s.shield[u]!
+      }
+    }
   }
-  ad.push(aD); ed.push(eD); lens.push(steps)
+  lengths.push(steps)
 }
-const meanK = (xs: number[][], k: number) => { const v = xs.filter((x) => x.length > k).map((x) => x[k]!); return [v.reduce((a, b) => a + b, 0) / Math.max(1, v.length), v.length] as const }
-const n = Math.max(...ad.map((x) => x.length)), m = Math.max(...ed.map((x) => x.length), 0)
-console.log(name, "ours length", (lens.reduce((a, b) => a + b, 0) / lens.length).toFixed(1))
-console.log("  ally deaths k=1..:", Array.from({ length: n }, (_, k) => meanK(ad, k)[0].toFixed(1)).join(" "))
-console.log("  enemy deaths k=1..:", Array.from({ length: m }, (_, k) => meanK(ed, k)[0].toFixed(1)).join(" "), " (count", Array.from({ length: m }, (_, k) => meanK(ed, k)[1]).join(" "), ")")
-console.log("  ally deaths by type (mean step, deaths per episode):", Object.fromEntries(Object.entries(byType).map(([k, v]) => [k, [(v.reduce((a, b) => a + b, 0) / v.length).toFixed(1), (v.length / episodes).toFixed(2)]])))
+const mean = (xs: ReadonlyArray<number>) => xs.reduce((x, y) => x + y, 0) / xs.length
+console.log(`${name} ours, ${episodes} episodes, length ${mean(lengths).toFixed(1)}`)
+for (const [k, v] of Object.entries(deaths).sort()) console.log(`  ${k}: ${(v.length / episodes).toFixed(2)} die per episode, at step ${mean(v).toFixed(1)} on average`)
+if (lastZealot.length > 0) {
+  const n = lastZealot.length
+  const alive = Object.entries(endEnemies).sort().map(([k, v]) => `${k} ${(v / n).toFixed(2)}`).join(", ")
+  console.log(`  last allied zealot dies at step ${mean(lastZealot).toFixed(1)}; endgame ${(endSteps / n).toFixed(1)} steps, damage to the stalkers ${(endDamage / Math.max(1, endSteps)).toFixed(2)} per step (${(endShield / endDamage).toFixed(2)} of it shields); enemies alive as it starts: ${alive}`)
+}

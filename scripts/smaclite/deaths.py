@@ -1,6 +1,8 @@
 """Focus fire on SMAClite: when each side's units die (issue 18, the 3s5z focus-fire gap in
-docs/smac-lite.md). Prints the mean step of the k-th allied and enemy death, and per unit type the
-mean step of death and deaths per episode, over seeds 0..N-1. The policy and maps are
+docs/smac-lite.md). Prints, over seeds 0..N-1, per side and unit type the deaths per episode and
+their mean step; the step the last allied Zealot dies; and of the endgame after it (the allied
+Stalkers alone) its length, the damage the Stalkers take per step and the enemies alive as it
+starts. The policy and maps are
 side_by_side.py's; the switches re-apply two of the variants/ patches at run time, as
 variants/README.md describes them:
   SL_NORMAL_TIME=1  every unit type's speed / 1.4 and weapon cooldown x 1.4;
@@ -30,31 +32,44 @@ if os.environ.get("SL_NO_ORCA") == "1":
 name = sys.argv[1]; episodes = int(sys.argv[2])
 stem, limit = sbs.MAPS[name]
 env = SMACliteEnv(map_info=get_standard_map(stem), use_cpp_rvo2=True, seed=0)
-ad, ed, lens = [], [], []
-bytype = {}; bytype_e = {}
+deaths = {}  # (side, type) -> steps of death, over all episodes
+lengths, last_zealot = [], []
+end_steps = end_damage = end_shield = 0
+end_enemies = {}
 for seed in range(episodes):
     env.reset(seed=seed)
-    na, ne = len(env.agents), len(env.enemies)
-    alive_en = {k: u.type.name for k, u in env.enemies.items()}
-    alive_ids = {k: u.type.name if hasattr(u.type, "name") else str(u.type) for k, u in env.agents.items()}
-    a_deaths, e_deaths = [], []
+    kinds = {("ally", k): u.type.name.lower() for k, u in env.agents.items()}
+    kinds.update({("enemy", k): u.type.name.lower() for k, u in env.enemies.items()})
+    alive = set(kinds)
+    endgame = False
     steps = 0
     while True:
-        acts = sbs.focus_fire_actions(env, env.get_avail_actions())
-        _o, r, done, _t, info = env.step(acts)
+        stalkers = {k: (u.hp, u.shield) for k, u in env.agents.items() if kinds[("ally", k)] == "stalker"}
+        _o, r, done, _t, info = env.step(sbs.focus_fire_actions(env, env.get_avail_actions()))
         steps += 1
-        a_deaths += [steps] * (na - len(env.agents) - len(a_deaths))
-        for k in list(alive_en):
-            if k not in env.enemies:
-                bytype_e.setdefault(alive_en[k], []).append(steps); del alive_en[k]
-        for k in list(alive_ids):
-            if k not in env.agents:
-                bytype.setdefault(alive_ids[k], []).append(steps); del alive_ids[k]
-        e_deaths += [steps] * (ne - len(env.enemies) - len(e_deaths))
-        if done or steps >= limit: break
-    ad.append(a_deaths + [np.nan] * (na - len(a_deaths))); ed.append(e_deaths + [np.nan] * (ne - len(e_deaths))); lens.append(steps)
-print(name, {k: v for k, v in os.environ.items() if k.startswith("SL_")}, "length %.1f" % np.mean(lens))
-print("  ally deaths k=1..:", " ".join("%.1f" % x for x in np.nanmean(np.array(ad, float), 0)))
-print("  enemy deaths k=1..:", " ".join("%.1f" % x for x in np.nanmean(np.array(ed, float), 0)), " (count", " ".join(str(int(x)) for x in np.sum(~np.isnan(np.array(ed, float)), 0)), ")")
-print("  ally deaths by type (mean step, deaths per episode):", {k: ("%.1f" % np.mean(v), "%.2f" % (len(v) / episodes)) for k, v in bytype.items()})
-print("  enemy deaths by type (mean step, deaths per episode):", {k: ("%.1f" % np.mean(v), "%.2f" % (len(v) / episodes)) for k, v in bytype_e.items()})
+        for key in list(alive):
+            side, k = key
+            if k not in (env.agents if side == "ally" else env.enemies):
+                deaths.setdefault((side, kinds[key]), []).append(steps); alive.discard(key)
+        # The endgame: from the step the last allied Zealot died, the allied Stalkers alone.
+        if not any(kinds[("ally", k)] == "zealot" for k in env.agents):
+            if not endgame:
+                endgame = True
+                last_zealot.append(steps)
+                for u in env.enemies.values():
+                    end_enemies[u.type.name.lower()] = end_enemies.get(u.type.name.lower(), 0) + 1
+            end_steps += 1
+            for k, (h, sh) in stalkers.items():
+                u = env.agents.get(k)
+                h2, sh2 = (u.hp, u.shield) if u is not None else (0, 0)
+                end_damage += (h - h2) + (sh - sh2); end_shield += sh - sh2
+        if done or steps >= limit:
+            break
+    lengths.append(steps)
+print(name, {k: v for k, v in os.environ.items() if k.startswith("SL_")} or "unpatched", "%d episodes, length %.1f" % (episodes, np.mean(lengths)))
+for (side, kind), v in sorted(deaths.items()):
+    print("  %s %s: %.2f die per episode, at step %.1f on average" % (side, kind, len(v) / episodes, np.mean(v)))
+if last_zealot:
+    n = len(last_zealot)
+    print("  last allied zealot dies at step %.1f; endgame %.1f steps, damage to the stalkers %.2f per step (%.2f of it shields); enemies alive as it starts: %s"
+          % (np.mean(last_zealot), end_steps / n, end_damage / max(1, end_steps), end_shield / max(1e-9, end_damage), {k: round(v / n, 2) for k, v in sorted(end_enemies.items())}))
