@@ -132,6 +132,14 @@ describe("available actions", () => {
     })()
     expect(thrown).toMatchObject({ _tag: "InvalidAction", agent: 2, action: 8, available: [1, 2, 3, 4, 5] })
   })
+
+  it("step rejects too few or too many actions with a typed error naming both counts", () => {
+    const { env, s } = setup("3m")
+    expect(() => env.step(s, new Int32Array(0))).toThrow(/one action per agent: 3 on this map, got 0/)
+    expect(() => env.step(s, [1, 1])).toThrow(expect.objectContaining({ _tag: "ActionCountMismatch", expected: 3, got: 2 }))
+    expect(() => env.step(s, [1, 1, 1, 1])).toThrow(/got 4/)
+    expect(s.steps).toBe(0) // nothing happened
+  })
 })
 
 describe("reward (S2 reward_battle, scaled by max_reward / 20)", () => {

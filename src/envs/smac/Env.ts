@@ -12,7 +12,7 @@
  * any number of states can be stepped side by side with one `Env`. Nothing here does I/O.
  */
 import { Stream, type RngState } from "../../rng/Rng.ts"
-import { EpisodeOver, InvalidAction } from "./errors.ts"
+import { ActionCountMismatch, EpisodeOver, InvalidAction } from "./errors.ts"
 import type { MapSpec } from "./MapSpec.ts"
 import { LOOPS_PER_STEP, type UnitTypeName } from "./units.ts"
 import { GROUND } from "./terrain.ts"
@@ -57,7 +57,7 @@ export interface Env {
   readonly map: MapSpec
   readonly world: World
   reset(rng: RngState): EnvState
-  /** Advance `state` in place by one agent step (8 game loops). Throws InvalidAction / EpisodeOver. */
+  /** Advance `state` in place by one agent step (8 game loops). Throws ActionCountMismatch / InvalidAction / EpisodeOver. */
   step(state: EnvState, actions: ArrayLike<number>): StepResult
   obs(state: EnvState, agent: number, out?: Float32Array): Float32Array
   state(state: EnvState, out?: Float32Array): Float32Array
@@ -263,6 +263,7 @@ export const makeEnv = (map: MapSpec, options: EnvOptions = {}): Env => {
 
   const step = (s: EnvState, actions: ArrayLike<number>): StepResult => {
     if (s.terminated) throw new EpisodeOver({ steps: s.steps })
+    if (actions.length !== nAgents) throw new ActionCountMismatch({ expected: nAgents, got: actions.length })
     const { prevHealth, prevAlive, avail: checkAvail } = s
     for (let a = 0; a < nAgents; a++) {
       const act = actions[a]!

@@ -56,6 +56,17 @@ export class InvalidAction extends Schema.TaggedError<InvalidAction>()("InvalidA
   }
 }
 
+/** `step` given a different number of actions than the map has agents. */
+export class ActionCountMismatch extends Schema.TaggedError<ActionCountMismatch>()("ActionCountMismatch", {
+  expected: Schema.Number,
+  got: Schema.Number
+}) {
+  override get message(): string {
+    return `step takes one action per agent: ${this.expected} on this map, got ${this.got}. ` +
+      `A dead agent takes 0 (no-op).`
+  }
+}
+
 /** `step` called on an episode that has already terminated. */
 export class EpisodeOver extends Schema.TaggedError<EpisodeOver>()("EpisodeOver", {
   steps: Schema.Number
