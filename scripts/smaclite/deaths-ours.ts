@@ -16,6 +16,9 @@ const deaths: Record<string, Array<number>> = {}
 const lengths: Array<number> = [], lastZealot: Array<number> = []
 const endEnemies: Record<string, number> = {}
 let endSteps = 0, endDamage = 0, endShield = 0
+// The Zealot phase: the steps before the endgame.
+let zSteps = 0, zDamage = 0
+const zAttackers: Record<string, number> = {}
 for (let seed = 0; seed < episodes; seed++) {
   const s = env.reset(streamState(seed, ["bench", "smac-policies", name, "env"]))
   const p = makePolicy(env, "focus-fire", stream(seed, ["bench", "smac-policies", name, "focus-fire"]))
@@ -35,6 +38,14 @@ for (let seed = 0; seed < episodes; seed++) {
       }
     }
     // The endgame: from the step the last allied Zealot died, the allied Stalkers alone.
+    if (!endgame) {
+      zSteps++
+      for (let u = 0; u < na; u++) if (agentTypes[u] === "zealot") zDamage += before[u]![0] - s.hp[u]! + (before[u]![1] - s.shield[u]!)
+      for (let u = na; u < s.alive.length; u++) {
+        const t = s.target[u]!
+        if (s.alive[u] && t >= 0 && t < na && agentTypes[t] === "zealot") zAttackers[kind(u)] = (zAttackers[kind(u)] ?? 0) + 1
+      }
+    }
     if (!agentTypes.some((t, u) => t === "zealot" && s.alive[u])) {
       if (!endgame) {
         endgame = true
@@ -55,6 +66,7 @@ for (let seed = 0; seed < episodes; seed++) {
 const mean = (xs: ReadonlyArray<number>) => xs.reduce((x, y) => x + y, 0) / xs.length
 console.log(`${name} ours, ${episodes} episodes, length ${mean(lengths).toFixed(1)}`)
 for (const [k, v] of Object.entries(deaths).sort()) console.log(`  ${k}: ${(v.length / episodes).toFixed(2)} die per episode, at step ${mean(v).toFixed(1)} on average`)
+console.log(`  zealot phase: ${(zSteps / episodes).toFixed(1)} steps, damage to the allied zealots ${(zDamage / zSteps).toFixed(2)} per step; enemies targeting an allied zealot at a step's end: ${Object.entries(zAttackers).sort().map(([k, v]) => `${k} ${(v / zSteps).toFixed(2)}`).join(", ")}`)
 if (lastZealot.length > 0) {
   const n = lastZealot.length
   const alive = Object.entries(endEnemies).sort().map(([k, v]) => `${k} ${(v / n).toFixed(2)}`).join(", ")
