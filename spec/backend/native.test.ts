@@ -8,12 +8,11 @@
  */
 import * as tf from "@tensorflow/tfjs"
 import "@tensorflow/tfjs-backend-wasm"
-import { Effect, Layer, Scope } from "effect"
-import { afterAll, beforeAll, expect, it } from "vitest"
-import { Backend } from "../../src/backend/Backend.ts"
+import { expect, it } from "vitest"
 import { DISCRETE_ALGOS } from "../../src/learners/discrete.ts"
 import { MATRIX_RUNS, matrixRun, QUADRATICS_RUNS, SMAC_RUNS } from "../fixtures/learnerRuns.ts"
 import { describeNative } from "../fixtures/native.ts"
+import { useNativeBackend } from "../fixtures/nativeBackend.ts"
 
 /**
  * |Q_node − Q_wasm| allowed after 60 updates: 1e-2, under 0.1% of the payoff's range (−12 … 8).
@@ -24,12 +23,7 @@ import { describeNative } from "../fixtures/native.ts"
 const TOLERANCE = 1e-2
 
 describeNative("the node backend (TensorFlow through tfjs-node)", () => {
-  const scope = Effect.runSync(Scope.make())
-  beforeAll(async () => {
-    await Effect.runPromise(Layer.buildWithScope(Backend.layer("node"), scope))
-    expect(tf.getBackend()).toBe("tensorflow")
-  })
-  afterAll(() => Effect.runPromise(Scope.close(scope, Effect.void as never)))
+  useNativeBackend()
 
   it.each([...MATRIX_RUNS, ...QUADRATICS_RUNS, ...SMAC_RUNS].map((r) => [r.key, r] as const))(
     "%s: the same bytes twice, and no tensor left behind",

@@ -4,20 +4,13 @@
  * bytes of one that never stopped (spec/smac-train/resume.test.ts checks the same on the default
  * backend).
  */
-import * as tf from "@tensorflow/tfjs"
-import { Effect, Layer, Scope } from "effect"
-import { afterAll, beforeAll, expect, it } from "vitest"
-import { Backend } from "../../src/backend/Backend.ts"
+import { it } from "vitest"
 import { describeNative } from "../fixtures/native.ts"
+import { useNativeBackend } from "../fixtures/nativeBackend.ts"
 import { resumeOptions, resumesExactly } from "../fixtures/smacResume.ts"
 
 describeNative("checkpoint and resume on the node backend", () => {
-  const scope = Effect.runSync(Scope.make())
-  beforeAll(async () => {
-    await Effect.runPromise(Layer.buildWithScope(Backend.layer("node", 1), scope))
-    expect(tf.getBackend()).toBe("tensorflow")
-  })
-  afterAll(() => Effect.runPromise(Scope.close(scope, Effect.void as never)))
+  useNativeBackend()
 
   it.each([["qmix", 0], ["fsv", 0], ["qmix", 0.6]] as const)("%s (tdLambda %s): resumed from a checkpoint, the same bytes as an uninterrupted run", (algo, tdLambda) =>
     resumesExactly(resumeOptions(algo, tdLambda), 400))

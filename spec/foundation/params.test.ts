@@ -6,11 +6,10 @@
  * put the array. `ParamLayout.tensors` copies.
  */
 import * as tf from "@tensorflow/tfjs"
-import { Effect, Layer, Scope } from "effect"
-import { afterAll, beforeAll, expect, it } from "vitest"
-import { Backend } from "../../src/backend/Backend.ts"
+import { expect, it } from "vitest"
 import { ParamLayout } from "../../src/nn/params.ts"
 import { describeNative } from "../fixtures/native.ts"
+import { useNativeBackend } from "../fixtures/nativeBackend.ts"
 
 const TRIALS = 64
 
@@ -29,12 +28,7 @@ const followers = (n: number, make: (flat: Float32Array) => tf.Tensor): number =
 }
 
 describeNative("parameter tensors on the node backend", () => {
-  const scope = Effect.runSync(Scope.make())
-  beforeAll(async () => {
-    await Effect.runPromise(Layer.buildWithScope(Backend.layer("node"), scope))
-    expect(tf.getBackend()).toBe("tensorflow")
-  })
-  afterAll(() => Effect.runPromise(Scope.close(scope, Effect.void as never)))
+  useNativeBackend()
 
   it("the hazard: some plain tf.tensor(array) follow later writes to the array", () => {
     // Characterises tfjs-node 4.22 over TensorFlow 2.21; if this stops holding, the copy in
