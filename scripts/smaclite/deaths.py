@@ -2,11 +2,8 @@
 docs/smac-lite.md). Prints, over seeds 0..N-1, per side and unit type the deaths per episode and
 their mean step; the step the last allied Zealot dies; and of the endgame after it (the allied
 Stalkers alone) its length, the damage the Stalkers take per step and the enemies alive as it
-starts. The policy and maps are
-side_by_side.py's; the switches re-apply two of the variants/ patches at run time, as
-variants/README.md describes them:
-  SL_NORMAL_TIME=1  every unit type's speed / 1.4 and weapon cooldown x 1.4;
-  SL_NO_ORCA=1      each unit moves at its preferred velocity (the C++ RVO2 result is discarded).
+starts. The policy and maps are side_by_side.py's; `switches.py` (SL_NORMAL_TIME,
+SL_NO_ORCA) re-applies two of the variants/ patches at run time.
 Usage (SMAClite's venv): SL_NORMAL_TIME=1 [SL_NO_ORCA=1] python deaths.py 3s5z 40
 """
 import os, sys
@@ -15,20 +12,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import side_by_side as sbs
 from smaclite.env import SMACliteEnv
 from smaclite.env.maps.map import get_standard_map
-from smaclite.env.units.unit_type import StandardUnit
-if os.environ.get("SL_NORMAL_TIME") == "1":
-    for u in StandardUnit:
-        u.value.speed /= 1.4
-        u.value.cooldown *= 1.4
-if os.environ.get("SL_NO_ORCA") == "1":
-    from smaclite.env.rvo2 import velocity_updater as vu
-    orig = vu.CPPVelocityUpdater.compute_new_velocities
-    def no_orca(self, all_units):
-        orig(self, all_units)
-        for u in all_units.values():
-            if u.hp > 0 and u.pref_velocity is not None:
-                u.next_velocity = np.array(u.pref_velocity, dtype=float)
-    vu.CPPVelocityUpdater.compute_new_velocities = no_orca
+import switches
+
+switches.apply()
 name = sys.argv[1]; episodes = int(sys.argv[2])
 stem, limit = sbs.MAPS[name]
 env = SMACliteEnv(map_info=get_standard_map(stem), use_cpp_rvo2=True, seed=0)
@@ -78,7 +64,7 @@ for seed in range(episodes):
         if done or steps >= limit:
             break
     lengths.append(steps)
-print(name, {k: v for k, v in os.environ.items() if k.startswith("SL_")} or "unpatched", "%d episodes, length %.1f" % (episodes, np.mean(lengths)))
+print(name, switches.label(), "%d episodes, length %.1f" % (episodes, np.mean(lengths)))
 for (side, kind), v in sorted(deaths.items()):
     print("  %s %s: %.2f die per episode, at step %.1f on average" % (side, kind, len(v) / episodes, np.mean(v)))
 print("  zealot phase: %.1f steps, damage to the allied zealots %.2f per step; enemies targeting an allied zealot at a step's end: %s"

@@ -1,0 +1,35 @@
+"""Run-time switches on an installed SMAClite, read from the environment (variants/README.md
+describes the scratch patches they re-apply). Call `apply()` once, before making an env:
+  SL_NORMAL_TIME=1   every unit type's speed / 1.4 and weapon cooldown x 1.4;
+  SL_NO_ORCA=1       each unit moves at its preferred velocity (the C++ RVO2 result is discarded);
+  SL_SPINE_RADIUS=R  the Spine Crawler's radius (SMAClite's size 1 gives 0.5; SC2's stock unit,
+                     and ours, 1.125). A unit attacks within its range plus both radii.
+"""
+import os
+
+import numpy as np
+from smaclite.env.units.unit_type import StandardUnit
+
+
+def apply():
+    if os.environ.get("SL_NORMAL_TIME") == "1":
+        for u in StandardUnit:
+            u.value.speed /= 1.4
+            u.value.cooldown *= 1.4
+    if os.environ.get("SL_NO_ORCA") == "1":
+        from smaclite.env.rvo2 import velocity_updater as vu
+        orig = vu.CPPVelocityUpdater.compute_new_velocities
+
+        def no_orca(self, all_units):
+            orig(self, all_units)
+            for u in all_units.values():
+                if u.hp > 0 and u.pref_velocity is not None:
+                    u.next_velocity = np.array(u.pref_velocity, dtype=float)
+        vu.CPPVelocityUpdater.compute_new_velocities = no_orca
+    if os.environ.get("SL_SPINE_RADIUS"):
+        StandardUnit.SPINE_CRAWLER.value.size = 2 * float(os.environ["SL_SPINE_RADIUS"])
+
+
+def label():
+    """The switches set, for the printed header."""
+    return {k: v for k, v in sorted(os.environ.items()) if k.startswith("SL_")} or "unpatched"
