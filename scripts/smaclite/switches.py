@@ -4,7 +4,10 @@ describes the scratch patches they re-apply). Call `apply()` once, before making
   SL_NO_ORCA=1       each unit moves at its preferred velocity (the C++ RVO2 result is discarded);
   SL_SPINE_RADIUS=R  the Spine Crawler's radius (SMAClite's size 1 gives 0.5; SC2's stock unit,
                      and ours, 1.125). A unit attacks within its range plus both radii.
+  SL_TERRAIN=FILE    `map_info` swaps the map's terrain for the pathable cells of one of our map
+                     files (its `pathable` rectangles; every other cell blocked).
 """
+import json
 import os
 
 import numpy as np
@@ -28,6 +31,24 @@ def apply():
         vu.CPPVelocityUpdater.compute_new_velocities = no_orca
     if os.environ.get("SL_SPINE_RADIUS"):
         StandardUnit.SPINE_CRAWLER.value.size = 2 * float(os.environ["SL_SPINE_RADIUS"])
+
+
+def map_info(stem):
+    """SMAClite's standard map `stem`, with SL_TERRAIN's cells when it is set."""
+    from smaclite.env.maps.map import get_standard_map
+    from smaclite.env.terrain.terrain import TerrainType
+    info = get_standard_map(stem)
+    path = os.environ.get("SL_TERRAIN")
+    if path:
+        with open(path) as f:
+            ours = json.load(f)
+        grid = [[TerrainType.NONE] * ours["width"] for _ in range(ours["height"])]
+        for r in ours["pathable"]:
+            for y in range(r["y"], r["y"] + r["height"]):
+                for x in range(r["x"], r["x"] + r["width"]):
+                    grid[y][x] = TerrainType.NORMAL
+        info.terrain = grid
+    return info
 
 
 def label():
