@@ -1,14 +1,16 @@
 """Count SMAClite wins in which every ally died too (SMAC scores those as no win). Usage, in the
 scratch venv of scripts/smaclite/README.md: python mutual_wins.py MAP EPISODES ff|random
-(the episodes of side_by_side.py: env.reset(seed=s), random play from default_rng(s))."""
+(the episodes of side_by_side.py: env.reset(seed=s), random play from default_rng(s)).
+Run-time switches (`switches.py`): SL_NORMAL_TIME, SL_NO_ORCA, SL_TERRAIN."""
 import sys
 sys.path.insert(0, "/work/main/scripts/smaclite")
 import side_by_side as sbs
 from smaclite.env import SMACliteEnv
-from smaclite.env.maps.map import get_standard_map
+import switches
+switches.apply()
 m = sys.argv[1]; POL = sys.argv[3]
 import numpy as np
-env = SMACliteEnv(map_info=get_standard_map(m), use_cpp_rvo2=True, seed=0)
+env = SMACliteEnv(map_info=switches.map_info(m), use_cpp_rvo2=True, seed=0)
 wins = both = 0; N = int(sys.argv[2])
 for seed in range(N):
     env.reset(seed=seed); rng = np.random.default_rng(seed)
@@ -18,4 +20,4 @@ for seed in range(N):
     if info.get("battle_won"):
         wins += 1
         if len(env.agents) == 0: both += 1
-print(m, "episodes", N, "wins", wins, "of which every ally was dead too", both)
+print(m, switches.label(), "episodes", N, "wins", wins, "of which every ally was dead too", both)
