@@ -10,14 +10,9 @@ import os, sys
 import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import side_by_side as sbs
-from smaclite.env import SMACliteEnv
-from smaclite.env.maps.map import get_standard_map
 import switches
 
-switches.apply()
-name = sys.argv[1]; episodes = int(sys.argv[2])
-stem, limit = sbs.MAPS[name]
-env = SMACliteEnv(map_info=get_standard_map(stem), use_cpp_rvo2=True, seed=0)
+name, episodes, limit, env = switches.env_from_argv(40)
 deaths = {}  # (side, type) -> steps of death, over all episodes
 lengths, last_zealot = [], []
 end_steps = end_damage = end_shield = 0

@@ -51,6 +51,19 @@ def map_info(stem):
     return info
 
 
+def env_from_argv(default_episodes):
+    """The scripts' common start: `apply()`, then from `argv` a map name (side_by_side.MAPS) and
+    an episode count; returns (name, episodes, SMAC's episode limit, an env on `map_info`)."""
+    import sys
+    import side_by_side as sbs
+    from smaclite.env import SMACliteEnv
+    apply()
+    name = sys.argv[1]
+    episodes = int(sys.argv[2]) if len(sys.argv) > 2 else default_episodes
+    stem, limit = sbs.MAPS[name]
+    return name, episodes, limit, SMACliteEnv(map_info=map_info(stem), use_cpp_rvo2=True, seed=0)
+
+
 def label():
     """The switches set, for the printed header."""
     return {k: v for k, v in sorted(os.environ.items()) if k.startswith("SL_")} or "unpatched"

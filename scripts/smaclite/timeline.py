@@ -14,14 +14,9 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import side_by_side as sbs  # noqa: E402
-from smaclite.env import SMACliteEnv  # noqa: E402
 import switches  # noqa: E402
 
-switches.apply()
-name = sys.argv[1]
-episodes = int(sys.argv[2]) if len(sys.argv) > 2 else 40
-stem, limit = sbs.MAPS[name]
-env = SMACliteEnv(map_info=switches.map_info(stem), use_cpp_rvo2=True, seed=0)
+name, episodes, limit, env = switches.env_from_argv(40)
 n = env.n_agents
 ks = sorted({1, max(1, n // 4), max(1, n // 2), max(1, 3 * n // 4), n})
 lengths, contact_a, contact_e, killed = [], [], [], []
