@@ -1,14 +1,14 @@
+import { NodeServices } from "@effect/platform-node"
+import { Effect } from "effect"
+import { resolveMap } from "../../src/cli/smac.ts"
 import { makeEnv } from "../../src/envs/smac/Env.ts"
-import { readFileSync } from "node:fs"
-import { Result } from "effect"
-import { BUILTIN_MAPS, decodeMapResult } from "../../src/envs/smac/MapSpec.ts"
 import { makePolicy } from "../../src/envs/smac/policies.ts"
 import { stream, streamState } from "../../src/rng/Rng.ts"
 // Our side of mutual_wins.py: bench smac-policies episodes of bane_vs_bane; wins, and episodes
 // where both sides died (S2: no win). Run: node scripts/smaclite/mutual-ours.ts [MAP FILE], e.g.
 // docs/maps/bane_vs_bane_octagon.json (the same streams as the built-in map).
 const file = process.argv[2]
-const env = makeEnv(file === undefined ? BUILTIN_MAPS.bane_vs_bane : Result.getOrThrow(decodeMapResult(JSON.parse(readFileSync(file, "utf8")), file)))
+const env = makeEnv(await Effect.runPromise(resolveMap(file ?? "bane_vs_bane").pipe(Effect.provide(NodeServices.layer))))
 for (const pol of ["random", "focus-fire"] as const) {
   let wins = 0, both = 0
   for (let seed = 0; seed < 200; seed++) {

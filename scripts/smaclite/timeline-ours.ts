@@ -1,7 +1,7 @@
+import { NodeServices } from "@effect/platform-node"
+import { Effect } from "effect"
+import { resolveMap } from "../../src/cli/smac.ts"
 import { makeEnv } from "../../src/envs/smac/Env.ts"
-import { readFileSync } from "node:fs"
-import { Result } from "effect"
-import { BUILTIN_MAPS, decodeMapResult, type MapSpec } from "../../src/envs/smac/MapSpec.ts"
 import { makePolicy } from "../../src/envs/smac/policies.ts"
 import { stream, streamState } from "../../src/rng/Rng.ts"
 // timeline.py's count on ours: random play, the episodes of `npm run bench -- smac-policies`
@@ -9,10 +9,7 @@ import { stream, streamState } from "../../src/rng/Rng.ts"
 // mean step of the k-th allied death for k = 1, n/4, n/2, 3n/4, n; enemies killed per episode; and
 // from contact on, the hp + shield each side loses per step and the attack actions chosen per step.
 // Run: node scripts/smaclite/timeline-ours.ts 27m_vs_30m 40   (or a map file: docs/maps/2s_vs_1sc_pentagon.json)
-const arg = process.argv[2]!
-const spec: MapSpec = arg.endsWith(".json")
-  ? Result.getOrThrow(decodeMapResult(JSON.parse(readFileSync(arg, "utf8")), arg))
-  : BUILTIN_MAPS[arg as keyof typeof BUILTIN_MAPS]
+const spec = await Effect.runPromise(resolveMap(process.argv[2]!).pipe(Effect.provide(NodeServices.layer)))
 const name = spec.name
 const episodes = Number(process.argv[3] ?? 40)
 const env = makeEnv(spec)
