@@ -2,16 +2,15 @@
 scratch venv of scripts/smaclite/README.md: python mutual_wins.py MAP EPISODES ff|random
 (the episodes of side_by_side.py: env.reset(seed=s), random play from default_rng(s)).
 Run-time switches (`switches.py`): SL_NORMAL_TIME, SL_NO_ORCA, SL_TERRAIN."""
+import os
 import sys
-sys.path.insert(0, "/work/main/scripts/smaclite")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import side_by_side as sbs
-from smaclite.env import SMACliteEnv
 import switches
-switches.apply()
-m = sys.argv[1]; POL = sys.argv[3]
 import numpy as np
-env = SMACliteEnv(map_info=switches.map_info(m), use_cpp_rvo2=True, seed=0)
-wins = both = 0; N = int(sys.argv[2])
+POL = sys.argv[3]
+m, N, _limit, env = switches.env_from_argv(200)
+wins = both = 0
 for seed in range(N):
     env.reset(seed=seed); rng = np.random.default_rng(seed)
     for t in range(400):
