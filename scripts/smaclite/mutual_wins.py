@@ -1,7 +1,7 @@
 """Count SMAClite wins in which every ally died too (SMAC scores those as no win). Usage, in the
 scratch venv of scripts/smaclite/README.md: python mutual_wins.py MAP EPISODES ff|random
 (the episodes of side_by_side.py: env.reset(seed=s), random play from default_rng(s)).
-Run-time switches (`switches.py`): SL_NORMAL_TIME, SL_NO_ORCA, SL_TERRAIN."""
+Run-time switches (`switches.py`): SL_NORMAL_TIME, SL_NO_ORCA, SL_BANE_SC2, SL_TERRAIN."""
 import os
 import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

@@ -1,5 +1,8 @@
 """Run-time switches on an installed SMAClite, read from the environment (variants/README.md
 describes the scratch patches they re-apply). Call `apply()` once, before making an env:
+  SL_BANE_SC2=1      the Baneling as SC2 and ours have it (docs/smac-lite.md, the Zerg units):
+                     its burst deals 16, +19 vs light (SL: 80 to everything), and it moves
+                     2.5 per normal second (SL: 3.15 per Faster second, 2.25 normal);
   SL_NORMAL_TIME=1   every unit type's speed / 1.4 and weapon cooldown x 1.4;
   SL_NO_ORCA=1       each unit moves at its preferred velocity (the C++ RVO2 result is discarded);
   SL_SPINE_RADIUS=R  the Spine Crawler's radius (SMAClite's size 1 gives 0.5; SC2's stock unit,
@@ -15,6 +18,12 @@ from smaclite.env.units.unit_type import StandardUnit
 
 
 def apply():
+    if os.environ.get("SL_BANE_SC2") == "1":
+        from smaclite.env.units.unit_type import Attribute
+        bane = StandardUnit.BANELING.value
+        bane.damage = 16
+        bane.bonuses = {Attribute.LIGHT: 19}
+        bane.speed = 2.5 * 1.4  # in SL's Faster seconds; SL_NORMAL_TIME (below) divides by 1.4
     if os.environ.get("SL_NORMAL_TIME") == "1":
         for u in StandardUnit:
             u.value.speed /= 1.4
