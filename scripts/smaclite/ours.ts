@@ -6,8 +6,10 @@
  * wall-clock speed of the loop when each step also computes every agent's observation and the
  * state (as bench/smac.ts and SMAClite's step do; this does not change the trajectory).
  *
- *   node scripts/smaclite/ours.ts --maps 2s3z,3s_vs_5z,MMM2 [--episodes 200] [--out FILE] [--merge "why"]
+ *   node scripts/smaclite/ours.ts --maps 2s3z,3s_vs_5z,MMM2 [--episodes 200] [--out FILE] [--merge "why"] [--wall-contact body]
  *
+ * `--wall-contact body` plays every map with `wallContact: "body"` (bodies kept off walls, as
+ * SMAClite's obstacles do; src/envs/smac/MapSpec.ts) instead of the map's own setting.
  * `--merge` keeps the other maps of an existing FILE and replaces only those measured now, each
  * with a `remeasured` record (date, command, why).
  */
@@ -27,6 +29,9 @@ const arg = (name: string): string | undefined => {
 const episodes = Number(arg("episodes") ?? 200)
 const out = arg("out")
 const mapList = (arg("maps") ?? BUILTIN_MAP_NAMES.join(",")).split(",").filter((m) => (BUILTIN_MAP_NAMES as ReadonlyArray<string>).includes(m))
+const contactArg = arg("wall-contact")
+if (contactArg !== undefined && contactArg !== "body" && contactArg !== "centre") throw new Error(`--wall-contact takes body or centre, not ${contactArg}`)
+const wallContact: "body" | "centre" | undefined = contactArg
 const results: Record<string, unknown> = {}
 const mean = (xs: ReadonlyArray<number>) => xs.reduce((a, b) => a + b, 0) / xs.length
 const sd = (xs: ReadonlyArray<number>) => {
@@ -34,7 +39,8 @@ const sd = (xs: ReadonlyArray<number>) => {
   return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1))
 }
 
-for (const map of benchMaps(mapList.join(","), BUILTIN_MAP_NAMES)) {
+for (const given of benchMaps(mapList.join(","), BUILTIN_MAP_NAMES)) {
+  const map = wallContact === undefined ? given : { ...given, wallContact }
   const name = map.name
   const env = makeEnv(map)
   const { nAgents, obsSize, stateSize } = env.info
@@ -98,6 +104,7 @@ for (const map of benchMaps(mapList.join(","), BUILTIN_MAP_NAMES)) {
   }
   results[name] = {
     n_agents: nAgents,
+    wall_contact: map.wallContact ?? "centre",
     episode_limit: env.info.episodeLimit,
     load_avg_1m_at_start_and_end: [loadStart, loadavg()[0]],
     policies: perPolicy

@@ -82,6 +82,13 @@ export const MapSpec = Schema.Struct({
    */
   terrain: Schema.optionalKey(Schema.NonEmptyArray(Schema.String)),
   /**
+   * How a ground unit meets a wall or the map's edge. "centre" (the default, and every built-in
+   * map): it may stand wherever its centre is on a cell it may stand on, so its body can reach
+   * over a wall by up to its radius. "body": eight points of its disc's rim must be on such cells
+   * too, as SMAClite's RVO2 obstacles keep bodies off walls (docs/smac-lite.md, Not done).
+   */
+  wallContact: Schema.optionalKey(Schema.Literals(["centre", "body"])),
+  /**
    * Where the enemies attack-move to (MAP `gf_EnemyAttack`), or "allies": an attack order on the
    * allies' unit group, so that enemies with no target head for the nearest living ally.
    */

@@ -2,7 +2,8 @@
  * Steps 2 and 3 of a SMAC-lite game loop (`./world.ts`): preferred velocities from the
  * commands, then collision avoidance per plane (`steer`, then `separate`) and the move itself.
  */
-import { canStand, canTarget, collide, dist2, type EnvState, inRange, MOVE, type World } from "./state.ts"
+import { canStand, canTarget, collide, dist2, type EnvState, inRange, MOVE, wallOverlap, type World } from "./state.ts"
+import { rimMoveAllowed } from "./terrain.ts"
 import { waypoint } from "./pathing.ts"
 import { ENEMY_SCAN_RANGE } from "./units.ts"
 
@@ -141,19 +142,33 @@ export const steer = (w: World, s: EnvState): void => {
   }
 }
 
-/** Keep a unit's proposed position where it may stand (`canStand`), sliding along walls. */
+/**
+ * Keep a unit's proposed position where it may stand (`canStand`), sliding along walls. On a map
+ * with `wallContact: "body"` its body may not reach further over a wall either (`rimMoveAllowed`).
+ */
 const constrain = (w: World, s: EnvState, u: number): void => {
   const nx = s.nextX[u]!
   const ny = s.nextY[u]!
-  if (canStand(w, u, nx, ny)) return
   const ox = s.x[u]!
   const oy = s.y[u]!
-  if (canStand(w, u, nx, oy)) s.nextY[u] = oy
-  else if (canStand(w, u, ox, ny)) s.nextX[u] = ox
+  if (allowed(w, u, ox, oy, nx, ny)) return
+  if (allowed(w, u, ox, oy, nx, oy)) s.nextY[u] = oy
+  else if (allowed(w, u, ox, oy, ox, ny)) s.nextX[u] = ox
   else {
     s.nextX[u] = ox
     s.nextY[u] = oy
   }
+}
+
+/**
+ * Whether u may move from (ox, oy) to (x, y): `canStand` there, and on a "body" map a body that
+ * is clear there (the common case, one lookup) or `rimMoveAllowed` from its rim at (ox, oy).
+ */
+const allowed = (w: World, u: number, ox: number, oy: number, x: number, y: number): boolean => {
+  if (!canStand(w, u, x, y)) return false
+  if (!w.bodiesOffWalls) return true
+  const after = wallOverlap(w, u, x, y)
+  return after === 0 || rimMoveAllowed(wallOverlap(w, u, ox, oy), after, x - ox, y - oy)
 }
 
 /**

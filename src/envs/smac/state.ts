@@ -7,7 +7,7 @@ import type { RngState } from "../../rng/Rng.ts"
 import type { MapSpec } from "./MapSpec.ts"
 import { allyOrder, placeSide, type Placed } from "./spawn.ts"
 import { makePathMap, type PathMap } from "./pathing.ts"
-import { mayStandAt, pathingGrid } from "./terrain.ts"
+import { interiorCells, mayStandAt, pathingGrid, rimOffGround } from "./terrain.ts"
 import { ENERGY_START, UNIT_TYPES, type UnitType } from "./units.ts"
 
 
@@ -34,6 +34,10 @@ export interface World {
   readonly layer: Uint8Array
   /** 1 for a structure (never moves, never pushed). [U] */
   readonly fixed: Uint8Array
+  /** The map's `wallContact` is "body": a ground unit's disc, not only its centre, stays off walls (`./movement.ts`). */
+  readonly bodiesOffWalls: boolean
+  /** `interiorCells` of `pathable` on a "body" map (empty otherwise): cells where no rim check is needed. */
+  readonly interior: Uint8Array
 }
 
 export const makeWorld = (map: MapSpec): World => {
@@ -55,7 +59,9 @@ export const makeWorld = (map: MapSpec): World => {
     pathable,
     paths,
     layer: Uint8Array.from(types, (t) => (t.air ? 1 : t.tall ? 2 : 0)),
-    fixed: Uint8Array.from(types, (t) => (t.structure ? 1 : 0))
+    fixed: Uint8Array.from(types, (t) => (t.structure ? 1 : 0)),
+    bodiesOffWalls: map.wallContact === "body",
+    interior: map.wallContact === "body" ? interiorCells(pathable, map.width, map.height) : new Uint8Array(0)
   }
 }
 
@@ -173,6 +179,16 @@ export const cloneState = (s: EnvState): EnvState => {
 /** Whether unit u may stand at (x, y): air inside the map, a cliff-walker on ground or cliff, others on ground. */
 export const canStand = (w: World, u: number, x: number, y: number): boolean =>
   mayStandAt(w.pathable, w.map.width, w.map.height, w.layer[u] === 1, w.layer[u] === 2, x, y)
+
+/** The rim points of u's disc at (x, y) over a wall or the map's edge, a bit mask (`rimOffGround` in `./terrain.ts`). */
+export const wallOverlap = (w: World, u: number, x: number, y: number): number => {
+  const layer = w.layer[u]!
+  if (layer === 1) return 0 // air
+  const r = w.radius[u]!
+  const { width, height } = w.map
+  if (r <= 1 && x >= 0 && y >= 0 && x < width && y < height && (w.interior[Math.floor(y) * width + Math.floor(x)]! & (layer === 2 ? 2 : 1)) !== 0) return 0
+  return rimOffGround(w.pathable, width, height, false, layer === 2, x, y, r)
+}
 
 /** Whether units a and b push each other: same plane, and a tall unit only with tall ones (it walks over the rest). */
 export const collide = (w: World, a: number, b: number): boolean => w.layer[a] === w.layer[b]

@@ -26,6 +26,67 @@ export const mayStandAt = (grid: Uint8Array, width: number, height: number, air:
   return air || standable(grid[Math.floor(y) * width + Math.floor(x)]!, tall)
 }
 
+/** The eight points of a unit's disc that `rimOffGround` checks: unit vectors at multiples of 45°. */
+const DISC_X = [1, Math.SQRT1_2, 0, -Math.SQRT1_2, -1, -Math.SQRT1_2, 0, Math.SQRT1_2] as const
+const DISC_Y = [0, Math.SQRT1_2, 1, Math.SQRT1_2, 0, -Math.SQRT1_2, -1, -Math.SQRT1_2] as const
+
+/**
+ * Which of eight points on the rim of a ground unit's disc (radius r, centre (x, y)) lie where it
+ * may not stand, as a bit mask (bit k: the point at k · 45° from east): 0 when its body is clear
+ * of walls and the map's edge. Air units: always 0.
+ */
+export const rimOffGround = (grid: Uint8Array, width: number, height: number, air: boolean, tall: boolean, x: number, y: number, r: number): number => {
+  if (air) return 0
+  let mask = 0
+  for (let k = 0; k < 8; k++) if (!mayStandAt(grid, width, height, false, tall, x + r * DISC_X[k]!, y + r * DISC_Y[k]!)) mask |= 1 << k
+  return mask
+}
+
+/**
+ * Per cell, whether a disc of radius ≤ 1 centred anywhere in it is clear of walls: bit 0 when the
+ * cell and its eight neighbours take a ground unit, bit 1 when they take a cliff-walker. The fast
+ * path of a "body" map's rim check (`../smac/state.ts` `wallOverlap`): most units stand in such cells.
+ */
+export const interiorCells = (grid: Uint8Array, width: number, height: number): Uint8Array => {
+  const out = new Uint8Array(width * height)
+  for (let y = 1; y < height - 1; y++) {
+    for (let x = 1; x < width - 1; x++) {
+      let ground = 1
+      let tall = 2
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const c = grid[(y + dy) * width + x + dx]!
+          if (!standable(c, false)) ground = 0
+          if (!standable(c, true)) tall = 0
+        }
+      }
+      out[y * width + x] = ground | tall
+    }
+  }
+  return out
+}
+
+/** The signs of the rim points' directions, for `rimMoveAllowed`. */
+const SIGN_X = [1, 1, 0, -1, -1, -1, 0, 1] as const
+const SIGN_Y = [0, 1, 1, 1, 0, -1, -1, -1] as const
+
+/**
+ * Whether a move by (dx, dy) from a disc with rim mask `before` to one with mask `after` keeps
+ * the body from reaching further over a wall. A clear body (`before` 0) must stay clear. One that
+ * starts over a wall (a spawn grid beside one) may not add rim points off the ground, nor move
+ * toward one that is off: east for the east point, north-east (both components) for the
+ * north-east one; so it may slide along the wall or step off it.
+ */
+export const rimMoveAllowed = (before: number, after: number, dx: number, dy: number): boolean => {
+  if (after === 0) return true
+  if ((after & ~before) !== 0) return false
+  for (let k = 0; k < 8; k++) {
+    if ((after & (1 << k)) === 0) continue
+    if ((SIGN_X[k] === 0 || dx * SIGN_X[k] > 0) && (SIGN_Y[k] === 0 || dy * SIGN_Y[k] > 0)) return false
+  }
+  return true
+}
+
 /** What `pathingGrid` reads: the map's size and one of its two ground forms. */
 export interface GroundSpec {
   readonly width: number
