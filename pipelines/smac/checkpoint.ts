@@ -4,7 +4,7 @@
  * so far, and the replay buffer as (start seed index, joint actions) per episode, which
  * `replayEpisode` turns back into the same episodes (SMAC-lite is deterministic).
  *
- * Files live outside the artifacts, under `<store>/.checkpoints/<stage>/<key>/`, where the key
+ * Files live outside the artifacts, under `<store>/.checkpoints/<key>/<run>.json`, where the key
  * digests the stage's encoded config and the code version: a checkpoint is only ever resumed by
  * the run that would have produced it. Writes are atomic (temporary file, then rename).
  */
