@@ -11,7 +11,9 @@ import { describe, expect, it } from "vitest"
 import { BUILTIN_MAP_NAMES } from "../../src/envs/smac/MapSpec.ts"
 
 const dir = join(import.meta.dirname, "../../docs/results/smaclite")
-const files = readdirSync(dir).filter((f) => f.endsWith(".json") && f !== "ours.json")
+/** SMAClite's figures, one file per map; `ours*.json` are our side (`scripts/smaclite/ours.ts`). */
+const files = readdirSync(dir).filter((f) => f.endsWith(".json") && !f.startsWith("ours"))
+const ourFiles = readdirSync(dir).filter((f) => f.endsWith(".json") && f.startsWith("ours"))
 
 interface Policy {
   readonly episodes: number
@@ -58,6 +60,18 @@ describe("committed SMAClite measurements", () => {
     }
     expect(typeof d.machine).toBe("string")
     for (const [name, p] of Object.entries(d.policies)) expectSummaries(name, p, 100)
+  })
+
+  // Our side: ours.json (the built-in maps as they are) and ours-body.json (every map with
+  // wallContact "body", docs/smac-lite.md Not done): all twelve maps, 200 episodes per policy.
+  it.each(ourFiles)("%s: our side, every map, summaries equal to the per-episode records", (f) => {
+    const d = JSON.parse(readFileSync(join(dir, f), "utf8")) as { command: string; maps: Record<string, { wall_contact?: string; policies: Record<string, Policy> }> }
+    expect(d.command).toMatch(/^node scripts\/smaclite\/ours\.ts /)
+    expect(Object.keys(d.maps).sort()).toEqual(files.map((x) => x.replace(/\.json$/, "")).sort())
+    for (const m of Object.values(d.maps)) {
+      if (f === "ours-body.json") expect(m.wall_contact).toBe("body")
+      for (const [name, p] of Object.entries(m.policies)) expectSummaries(name, p, 200)
+    }
   })
 
   // The scratch-patch measurements (variants/<switches>/<map>.json): the same checks, at least 50
