@@ -45,7 +45,7 @@ export const rimOffGround = (grid: Uint8Array, width: number, height: number, ai
 /**
  * Per cell, whether a disc of radius ≤ 1 centred anywhere in it is clear of walls: bit 0 when the
  * cell and its eight neighbours take a ground unit, bit 1 when they take a cliff-walker. The fast
- * path of a "body" map's rim check (`../smac/state.ts` `wallOverlap`): most units stand in such cells.
+ * path of a "body" map's rim check (`./state.ts` `wallOverlap`): most units stand in such cells.
  */
 export const interiorCells = (grid: Uint8Array, width: number, height: number): Uint8Array => {
   const out = new Uint8Array(width * height)
@@ -66,10 +66,6 @@ export const interiorCells = (grid: Uint8Array, width: number, height: number): 
   return out
 }
 
-/** The signs of the rim points' directions, for `rimMoveAllowed`. */
-const SIGN_X = [1, 1, 0, -1, -1, -1, 0, 1] as const
-const SIGN_Y = [0, 1, 1, 1, 0, -1, -1, -1] as const
-
 /**
  * Whether a move by (dx, dy) from a disc with rim mask `before` to one with mask `after` keeps
  * the body from reaching further over a wall. A clear body (`before` 0) must stay clear. One that
@@ -82,7 +78,7 @@ export const rimMoveAllowed = (before: number, after: number, dx: number, dy: nu
   if ((after & ~before) !== 0) return false
   for (let k = 0; k < 8; k++) {
     if ((after & (1 << k)) === 0) continue
-    if ((SIGN_X[k] === 0 || dx * SIGN_X[k] > 0) && (SIGN_Y[k] === 0 || dy * SIGN_Y[k] > 0)) return false
+    if ((DISC_X[k] === 0 || dx * DISC_X[k]! > 0) && (DISC_Y[k] === 0 || dy * DISC_Y[k]! > 0)) return false
   }
   return true
 }
