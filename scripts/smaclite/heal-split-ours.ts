@@ -4,6 +4,11 @@
  * step: steps whose |Δ enemy hp + shield + 10 per kill| is paid for damage (and kills), and steps
  * where the enemy Medivac heals more than the allies deal, which S2 pays too (net healing), each
  * scaled as S2 scales; means over all episodes, wins and losses, and when the net-healing steps come.
+ * Last, what the living allies that can fight (not Medivacs) do in net-healing steps and in all
+ * steps: how many the policy sends to attack (an enemy within shooting range at the step's start),
+ * how many have a weapon that can fire within the step (cooldown ≤ the step's 8 loops), and how
+ * many land a hit in it; and, by the number of such allies alive, the share of steps in which none
+ * of them can fire.
  *
  *   node scripts/smaclite/heal-split-ours.ts [MMM] [200]
  */
@@ -22,6 +27,11 @@ const enemyHealth = (s: { hp: Float64Array; shield: Float64Array }) => Array.fro
 /** Per episode: won, length, damage paid, kills paid, net healing paid, win bonus (scaled). */
 const rows: Array<readonly [number, number, number, number, number, number]> = []
 const healSteps: Array<number> = []
+/** Sums over steps of living fighting allies, those sent to attack, those ready within the step, those that hit: net-healing steps, all steps. */
+const acts = { heal: [0, 0, 0, 0, 0], all: [0, 0, 0, 0, 0] }
+const STEP_LOOPS = 8 // SMAC step_mul
+/** Fighting allies alive → [steps, steps in which none can fire within the step]. */
+const idle = new Map<number, [number, number, number]>()
 for (let seed = 0; seed < episodes; seed++) {
   const s = env.reset(streamState(seed, ["bench", "smac-policies", name, "env"]))
   const policy = makePolicy(env, "focus-fire", stream(seed, ["bench", "smac-policies", name, "focus-fire"]))
@@ -33,7 +43,11 @@ for (let seed = 0; seed < episodes; seed++) {
     const before = enemyHealth(s)
     const aliveBefore = s.alive.slice(nA)
     policy(s, actions)
+    const fighters = Array.from({ length: nA }, (_, a) => a).filter((a) => s.alive[a] === 1 && !w.types[a]!.healer)
+    const attacking = fighters.filter((a) => actions[a]! >= 6).length
+    const ready = fighters.filter((a) => s.cooldown[a]! <= STEP_LOOPS).length
     env.step(s, actions)
+    const hit = fighters.filter((a) => s.fired[a]! >= 0).length
     const after = enemyHealth(s)
     let delta = 0
     let k = 0
@@ -41,13 +55,19 @@ for (let seed = 0; seed < episodes; seed++) {
       delta += before[e]! - after[e]!
       if (aliveBefore[e] === 1 && s.alive[nA + e] === 0) k++
     }
+    const tally = [1, fighters.length, attacking, ready, hit]
     if (delta + 10 * k >= 0) {
       damage += delta
       kills += 10 * k
     } else {
       heal -= delta + 10 * k
       healSteps.push(s.steps)
+      tally.forEach((v, i) => (acts.heal[i]! += v))
     }
+    tally.forEach((v, i) => (acts.all[i]! += v))
+    const cell = idle.get(fighters.length) ?? [0, 0, 0]
+    const marauders = fighters.filter((a) => w.types[a]!.name === "marauder").length
+    idle.set(fighters.length, [cell[0] + 1, cell[1] + (ready === 0 ? 1 : 0), cell[2] + marauders])
   }
   rows.push([s.battleWon ? 1 : 0, s.steps, damage / scale, kills / scale, heal / scale, s.battleWon ? 200 / scale : 0])
 }
@@ -64,3 +84,7 @@ show("losses", rows.filter((r) => r[0] === 0))
 const hist = new Map<number, number>()
 for (const t of healSteps) hist.set(Math.floor(t / 10) * 10, (hist.get(Math.floor(t / 10) * 10) ?? 0) + 1)
 console.log(`  net-healing steps: ${(healSteps.length / episodes).toFixed(1)} per episode; by step: ${[...hist.entries()].sort((a, b) => a[0] - b[0]).map(([b, n]) => `${b}-${b + 9}: ${n}`).join(", ")}`)
+for (const [label, [n, alive, attacking, ready, hit]] of [["net-healing steps", acts.heal], ["all steps", acts.all]] as const) {
+  console.log(`  ${label}: ${n} steps; per step ${(alive! / n!).toFixed(2)} fighting allies alive, ${(attacking! / n!).toFixed(2)} sent to attack, ${(ready! / n!).toFixed(2)} able to fire within it, ${(hit! / n!).toFixed(2)} hit`)
+}
+console.log(`  steps in which no fighting ally can fire, by fighting allies alive: ${[...idle.entries()].filter(([n]) => n > 0).sort((a, b) => a[0] - b[0]).map(([n, [all, none, m]]) => `${n}: ${none}/${all} (${(m / all).toFixed(2)} Marauders)`).join(", ")}`)

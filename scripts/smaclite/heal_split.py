@@ -3,7 +3,11 @@ docs/smac-lite.md (4)). medivac_end.py's episodes (side_by_side.py's focus fire 
 where SMAC would end them, scored with S2's reward), with the reward taken apart per step: steps
 paid for damage and kills, and steps where the enemy Medivac heals more than the allies deal
 (net healing, which S2 pays as |Δ|); means over all episodes, wins and losses, and when the
-net-healing steps come. Usage (SMAClite's venv): [SL_NORMAL_TIME=1] python heal_split.py MMM 60
+net-healing steps come; last, what the living allies that can fight (not Medivacs) do in
+net-healing steps and in all steps: how many the policy sends to attack (an enemy within shooting
+range at the step's start), how many have a weapon that can fire within the step (cooldown at most
+the step's 8 ticks) and how many fire in it (the cooldown was reset during the step); and, by the number of such allies
+alive, the share of steps in which none of them can fire. Usage (SMAClite's venv): [SL_NORMAL_TIME=1] python heal_split.py MMM 60
 """
 import collections
 import os
@@ -17,12 +21,10 @@ import switches  # noqa: E402
 
 name, episodes, limit, env = switches.env_from_argv(60)
 
-
-def medivac(u):
-    return u.type.name.lower() == "medivac"
-
-
+STEP_TIME = 8 / 16  # SMAClite STEP_MUL ticks of GAME_TICK_TIME
 rows, heal_steps = [], []
+acts = {"heal": np.zeros(5), "all": np.zeros(5)}  # steps, fighting allies alive, sent to attack, able to fire, fired
+idle = collections.defaultdict(lambda: [0, 0, 0])  # fighting allies alive -> [steps, steps in which none can fire]
 for seed in range(episodes):
     env.reset(seed=seed)
     scale = env.max_reward / 20
@@ -31,31 +33,32 @@ for seed in range(episodes):
     damage = kills = heal = 0.0
     won = 0
     while True:
-        before = {k: u.hp + u.shield for k, u in env.enemies.items()}
-        _o, _r, done, _t, _i = env.step(sbs.focus_fire_actions(env, env.get_avail_actions()))
+        before = sbs.enemy_health(env)
+        actions = sbs.focus_fire_actions(env, env.get_avail_actions())
+        fighters = {k: u for k, u in env.agents.items() if not sbs.is_medivac(u)}
+        cooldown = {k: u.cooldown for k, u in fighters.items()}
+        _o, _r, done, _t, _i = env.step(actions)
+        fired = sum(1 for k, u in fighters.items() if u.cooldown > max(0.0, cooldown[k] - STEP_TIME) + 1e-9)
+        tally = np.array([1, len(fighters), sum(1 for k in fighters if actions[k] >= 6),
+                          sum(1 for c in cooldown.values() if c <= STEP_TIME + 1e-9), fired])
+        acts["all"] += tally
+        idle[len(fighters)][0] += 1
+        idle[len(fighters)][1] += int(tally[3] == 0)
+        idle[len(fighters)][2] += sum(1 for u in fighters.values() if u.type.name.lower() == "marauder")
         t += 1
-        delta, k_step = 0.0, 0
-        for k, h in before.items():
-            u = env.enemies.get(k)
-            if u is None:
-                delta += h
-                if k not in dead:
-                    k_step += 1
-                    dead.add(k)
-            else:
-                delta += h - (u.hp + u.shield)
+        delta, k_step = sbs.s2_step(before, env, dead)
         if delta + 10 * k_step >= 0:
             damage += delta
             kills += 10 * k_step
         else:
             heal -= delta + 10 * k_step
             heal_steps.append(t)
-        enemies = list(env.enemies.values())
-        fighting = [u for u in env.agents.values() if not medivac(u)]
-        if len(enemies) == 1 and medivac(enemies[0]) and fighting:
+            acts["heal"] += tally
+        end = sbs.smac_end(env)
+        if end == "win":
             won = 1  # SMAC's win: the episode ends here
             break
-        if not fighting or done or t >= limit:
+        if end == "loss" or done or t >= limit:
             won = int(done and len(env.enemies) == 0 and len(env.agents) > 0)
             break
     rows.append((won, t, damage / scale, kills / scale, heal / scale, won * 200 / scale))
@@ -70,3 +73,9 @@ for label, m in (("all", a[:, 0] >= 0), ("wins", a[:, 0] == 1), ("losses", a[:, 
 c = collections.Counter(t // 10 * 10 for t in heal_steps)
 print("  net-healing steps: %.1f per episode; by step: %s"
       % (len(heal_steps) / episodes, ", ".join("%d-%d: %d" % (b, b + 9, c[b]) for b in sorted(c))))
+for label, key in (("net-healing steps", "heal"), ("all steps", "all")):
+    n, alive, attacking, ready, fired = acts[key]
+    print("  %s: %d steps; per step %.2f fighting allies alive, %.2f sent to attack, %.2f able to fire within it, %.2f fired"
+          % (label, n, alive / n, attacking / n, ready / n, fired / n))
+print("  steps in which no fighting ally can fire, by fighting allies alive: %s"
+      % ", ".join("%d: %d/%d (%.2f Marauders)" % (n, idle[n][1], idle[n][0], idle[n][2] / idle[n][0]) for n in sorted(idle) if n > 0))

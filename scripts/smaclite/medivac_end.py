@@ -21,11 +21,6 @@ import switches  # noqa: E402
 
 name, episodes, limit, env = switches.env_from_argv(60)
 
-
-def medivac(u):
-    return u.type.name.lower() == "medivac"
-
-
 full, cut, s2 = [], [], []
 wins_sl = wins_smac = 0
 for seed in range(episodes):
@@ -38,27 +33,19 @@ for seed in range(episodes):
     dead = set()
     t = 0
     while True:
-        before = {k: u.hp + u.shield for k, u in env.enemies.items()}
+        before = sbs.enemy_health(env)
         _o, r, done, _t, _i = env.step(sbs.focus_fire_actions(env, env.get_avail_actions()))
         t += 1
         ret += r
         if ret_cut is None:
-            delta = 0.0
-            for k, h in before.items():
-                u = env.enemies.get(k)
-                if u is None:
-                    delta += h + 10 * (k not in dead)
-                    dead.add(k)
-                else:
-                    delta += h - (u.hp + u.shield)
-            ret_s2 += abs(delta) / scale
-            enemies = list(env.enemies.values())
-            allies_fighting = [u for u in env.agents.values() if not medivac(u)]
-            if len(enemies) == 1 and medivac(enemies[0]) and allies_fighting:
+            delta, kills = sbs.s2_step(before, env, dead)
+            ret_s2 += abs(delta + 10 * kills) / scale
+            end = sbs.smac_end(env)
+            if end == "win":
                 ret_cut = ret + bonus  # SMAC's win: the episode ends here with the bonus
                 ret_s2 += bonus
                 wins_smac += 1
-            elif not allies_fighting or done or t >= limit:
+            elif end == "loss" or done or t >= limit:
                 ret_cut = ret  # SMAC ends it here too: a loss, a time-out, or SMAClite's own end
                 if done and len(env.enemies) == 0 and len(env.agents) > 0:
                     wins_smac += 1

@@ -130,6 +130,44 @@ def focus_fire_actions(env, avail):
     return out
 
 
+def is_medivac(u):
+    return u.type.name.lower() == "medivac"
+
+
+def enemy_health(env):
+    """hp + shield of each living enemy, by index: take it before a step for `s2_step`."""
+    return {k: u.hp + u.shield for k, u in env.enemies.items()}
+
+
+def s2_step(before, env, dead):
+    """SMAC's reward terms for the step just played (S2 `reward_battle`, reward_only_positive, before
+    its |.| and scaling): the enemies' hp + shield lost in it (`before` from `enemy_health` at the
+    step's start; an enemy gone from env.enemies lost all of it) and the enemies dead at its end,
+    each counted once (`dead` collects them across the episode). S2 pays |delta + 10 kills|."""
+    delta, kills = 0.0, 0
+    for k, h in before.items():
+        u = env.enemies.get(k)
+        if u is None:
+            delta += h
+            if k not in dead:
+                kills += 1
+                dead.add(k)
+        else:
+            delta += h - (u.hp + u.shield)
+    return delta, kills
+
+
+def smac_end(env):
+    """SMAC's end rule where Medivacs fight (S2 `update_units`, `only_medivac_left`): "win" once the
+    only enemy left is a Medivac while an ally that can fight lives, "loss" once no such ally lives,
+    else None. SMAClite plays on in both cases until a side is empty."""
+    enemies = list(env.enemies.values())
+    fighting = any(not is_medivac(u) for u in env.agents.values())
+    if len(enemies) == 1 and is_medivac(enemies[0]) and fighting:
+        return "win"
+    return None if fighting else "loss"
+
+
 def run_policy(env, limit, policy, episodes, deadline):
     outcomes, lengths, returns = [], [], []
     env_steps = 0
