@@ -35,7 +35,11 @@ for (let seed = 0; seed < episodes; seed++) {
       const enemies = Array.from({ length: w.nEnemies }, (_, e) => nA + e).filter((e) => s.alive[e] === 1)
       const cx = enemies.reduce((t, e) => t + s.x[e]!, 0) / enemies.length
       const cy = enemies.reduce((t, e) => t + s.y[e]!, 0) / enemies.length
-      for (const a of fighters) dist.set(kind(a), [...(dist.get(kind(a)) ?? []), Math.hypot(s.x[a]! - cx, s.y[a]! - cy)])
+      for (const a of fighters) {
+        const d = dist.get(kind(a)) ?? []
+        d.push(Math.hypot(s.x[a]! - cx, s.y[a]! - cy))
+        dist.set(kind(a), d)
+      }
       for (const e of enemies) {
         if (w.types[e]!.healer) continue
         const gap = (a: number) => Math.hypot(s.x[a]! - s.x[e]!, s.y[a]! - s.y[e]!) - w.radius[a]!
