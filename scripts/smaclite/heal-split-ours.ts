@@ -15,6 +15,7 @@
 import { makeEnv } from "../../src/envs/smac/Env.ts"
 import { BUILTIN_MAPS, type BuiltinMapName } from "../../src/envs/smac/MapSpec.ts"
 import { makePolicy } from "../../src/envs/smac/policies.ts"
+import { LOOPS_PER_STEP } from "../../src/envs/smac/units.ts"
 import { stream, streamState } from "../../src/rng/Rng.ts"
 
 const name = (process.argv[2] ?? "MMM") as BuiltinMapName
@@ -29,8 +30,7 @@ const rows: Array<readonly [number, number, number, number, number, number]> = [
 const healSteps: Array<number> = []
 /** Sums over steps of living fighting allies, those sent to attack, those ready within the step, those that hit: net-healing steps, all steps. */
 const acts = { heal: [0, 0, 0, 0, 0], all: [0, 0, 0, 0, 0] }
-const STEP_LOOPS = 8 // SMAC step_mul
-/** Fighting allies alive → [steps, steps in which none can fire within the step]. */
+/** Fighting allies alive → [steps, steps in which none can fire within the step, Marauders summed over steps]. */
 const idle = new Map<number, [number, number, number]>()
 for (let seed = 0; seed < episodes; seed++) {
   const s = env.reset(streamState(seed, ["bench", "smac-policies", name, "env"]))
@@ -45,7 +45,7 @@ for (let seed = 0; seed < episodes; seed++) {
     policy(s, actions)
     const fighters = Array.from({ length: nA }, (_, a) => a).filter((a) => s.alive[a] === 1 && !w.types[a]!.healer)
     const attacking = fighters.filter((a) => actions[a]! >= 6).length
-    const ready = fighters.filter((a) => s.cooldown[a]! <= STEP_LOOPS).length
+    const ready = fighters.filter((a) => s.cooldown[a]! <= LOOPS_PER_STEP).length
     env.step(s, actions)
     const hit = fighters.filter((a) => s.fired[a]! >= 0).length
     const after = enemyHealth(s)

@@ -6,8 +6,9 @@ paid for damage and kills, and steps where the enemy Medivac heals more than the
 net-healing steps come; last, what the living allies that can fight (not Medivacs) do in
 net-healing steps and in all steps: how many the policy sends to attack (an enemy within shooting
 range at the step's start), how many have a weapon that can fire within the step (cooldown at most
-the step's 8 ticks) and how many fire in it (the cooldown was reset during the step); and, by the number of such allies
-alive, the share of steps in which none of them can fire. Usage (SMAClite's venv): [SL_NORMAL_TIME=1] python heal_split.py MMM 60
+the step's 8 ticks) and how many fire in it (side_by_side.fired_in_step); and, by the number of
+such allies alive, the share of steps in which none of them can fire and how many of them are
+Marauders. Usage (SMAClite's venv): [SL_NORMAL_TIME=1] [SL_NO_ORCA=1] python heal_split.py MMM 60
 """
 import collections
 import os
@@ -21,10 +22,9 @@ import switches  # noqa: E402
 
 name, episodes, limit, env = switches.env_from_argv(60)
 
-STEP_TIME = 8 / 16  # SMAClite STEP_MUL ticks of GAME_TICK_TIME
 rows, heal_steps = [], []
 acts = {"heal": np.zeros(5), "all": np.zeros(5)}  # steps, fighting allies alive, sent to attack, able to fire, fired
-idle = collections.defaultdict(lambda: [0, 0, 0])  # fighting allies alive -> [steps, steps in which none can fire]
+idle = collections.defaultdict(lambda: [0, 0, 0])  # fighting allies alive -> [steps, steps in which none can fire, Marauders summed]
 for seed in range(episodes):
     env.reset(seed=seed)
     scale = env.max_reward / 20
@@ -38,9 +38,9 @@ for seed in range(episodes):
         fighters = {k: u for k, u in env.agents.items() if not sbs.is_medivac(u)}
         cooldown = {k: u.cooldown for k, u in fighters.items()}
         _o, _r, done, _t, _i = env.step(actions)
-        fired = sum(1 for k, u in fighters.items() if u.cooldown > max(0.0, cooldown[k] - STEP_TIME) + 1e-9)
+        fired = sum(1 for k, u in fighters.items() if sbs.fired_in_step(u, cooldown[k]))
         tally = np.array([1, len(fighters), sum(1 for k in fighters if actions[k] >= 6),
-                          sum(1 for c in cooldown.values() if c <= STEP_TIME + 1e-9), fired])
+                          sum(1 for c in cooldown.values() if c <= sbs.STEP_TIME + 1e-9), fired])
         acts["all"] += tally
         idle[len(fighters)][0] += 1
         idle[len(fighters)][1] += int(tally[3] == 0)

@@ -17,7 +17,6 @@ import side_by_side as sbs  # noqa: E402
 import switches  # noqa: E402
 
 name, episodes, limit, env = switches.env_from_argv(60)
-STEP_TIME = 8 / 16  # SMAClite STEP_MUL ticks of GAME_TICK_TIME
 
 
 def kind(u):
@@ -48,7 +47,7 @@ for seed in range(episodes):
         t += 1
         if both:
             for k, e in env.enemies.items():
-                if not sbs.is_medivac(e) and e.target is not None and e.cooldown > max(0.0, cooldown[k] - STEP_TIME) + 1e-9:
+                if not sbs.is_medivac(e) and e.target is not None and sbs.fired_in_step(e, cooldown[k]):
                     shots[kind(e.target)] += 1
         if sbs.smac_end(env) or done or t >= limit:
             break

@@ -45,8 +45,10 @@ import numpy as np
 
 import smaclite  # noqa: F401  (registers the maps)
 from smaclite.env import SMACliteEnv
+from smaclite.env.smaclite import STEP_MUL
 from smaclite.env.maps.map import get_standard_map
 from smaclite.env.units.combat_type import CombatType
+from smaclite.env.units.unit import GAME_TICK_TIME
 from smaclite.env.util.direction import Direction
 
 # our map name -> (SMAClite map file stem, SMAC episode_limit)
@@ -132,6 +134,16 @@ def focus_fire_actions(env, avail):
 
 def is_medivac(u):
     return u.type.name.lower() == "medivac"
+
+
+# One agent step of SMAClite in its own seconds: STEP_MUL game ticks of GAME_TICK_TIME.
+STEP_TIME = STEP_MUL * GAME_TICK_TIME
+
+
+def fired_in_step(u, cooldown_before):
+    """Whether unit `u` fired during the step just played, given its weapon cooldown at the step's
+    start: SMAClite resets the cooldown to its maximum on firing and otherwise only counts it down."""
+    return u.cooldown > max(0.0, cooldown_before - STEP_TIME) + 1e-9
 
 
 def enemy_health(env):

@@ -21,8 +21,9 @@ for seed in range(episodes):
     while True:
         _o, _r, done, _t, _i = env.step(sbs.focus_fire_actions(env, env.get_avail_actions()))
         t += 1
-        if smac is None and sbs.smac_end(env) is not None:
-            smac = (sbs.smac_end(env), t)
+        end = sbs.smac_end(env) if smac is None else None
+        if end is not None:
+            smac = (end, t)
         if done or t >= limit:
             break
     if not done:
