@@ -1,9 +1,11 @@
 /**
- * `npm run bench -- smac-train [--backends wasm,node] [--maps 3m,2s3z,my_map.json] [--algos vdn,qmix,qtran,fsv] [--presets pymarl-quarter,pymarl,pymarl2,fsv-authors] [--seconds S] [--updates N] [--threads 1,2] [--hidden 64,256] [--split K]`
+ * `npm run bench -- smac-train [--backends wasm,node] [--maps 3m,2s3z,my_map.json] [--algos vdn,qmix,qtran,fsv] [--presets pymarl-quarter,pymarl,pymarl2,fsv-authors] [--seconds S] [--updates N] [--threads 1,2] [--hidden 64,256] [--split K] [--native-gru eager,graph]`
  *
  * Sections 1 and the matMul rate run once per backend in `--backends` (default wasm; node needs
- * `npm run setup:native`) and, for wasm, once per thread count in `--threads` (default: 1 and
- * one per core), all in one process, so the ratios come from one run; section 2 uses the last.
+ * `npm run setup:native`), for wasm once per thread count in `--threads` (default: 1 and
+ * one per core), for node once per implementation of the agent's layers in `--native-gru`
+ * (default graph; eager is gruNative.ts, the same bits), all in one process, so the ratios come
+ * from one run; section 2 uses the last.
  *
  * 1. Milliseconds per learner update on PyMARL2's comparison shape (2s3z: 5 agents, obs 80,
  *    state 120, 11 actions, batch of 32 episodes of 121 steps, GRU 64), median of N updates
@@ -37,6 +39,7 @@ import { RECURRENT_ALGOS, type RecurrentAlgo, inputDim } from "../src/learners/r
 import { buildSmacLearner } from "../pipelines/smac/learners.ts"
 import { smacShape } from "../pipelines/smac/EpisodeRunner.ts"
 import { createSmacTrainer } from "../pipelines/smac/train.ts"
+import { setNativeGruPath } from "../src/nn/gru.ts"
 import { benchUpdater, syntheticBatch } from "./_smacBatch.ts"
 import { flag, median } from "./_util.ts"
 
@@ -81,12 +84,17 @@ export async function run(args: ReadonlyArray<string>): Promise<void> {
   const data = syntheticBatch(shape2s3z, 121, 32)
   const hiddens = (flag(args, "hidden") ?? "64").split(",").map(Number)
   const backends = (flag(args, "backends") ?? "wasm").split(",") as Array<BackendName>
-  const runs = backends.flatMap((backend) => (backend === "wasm" ? threadCounts : [1]).map((threads) => ({ backend, threads })))
-  for (const { backend, threads } of runs) {
+  const gruPaths = (flag(args, "native-gru") ?? "graph").split(",") as Array<"graph" | "eager">
+  for (const p of gruPaths) if (p !== "graph" && p !== "eager") throw new Error(`--native-gru: graph or eager, got ${p}`)
+  const runs = backends.flatMap((backend): Array<{ backend: BackendName; threads: number; gruPath: "graph" | "eager" }> => backend === "wasm"
+    ? threadCounts.map((threads) => ({ backend, threads, gruPath: "graph" }))
+    : gruPaths.map((gruPath) => ({ backend, threads: 1, gruPath })))
+  for (const { backend, threads, gruPath } of runs) {
     const active = await Effect.runPromise(Effect.scoped(Effect.map(Layer.build(Backend.layer(backend, threads)), (ctx) => Context.get(ctx, Backend))))
+    setNativeGruPath(gruPath)
     process.stdout.write(backend === "wasm"
       ? `wasm backend on ${wasmThreadsInUse()} thread(s)\n`
-      : `${backend} backend (TensorFlow ${active.native?.tensorflow ?? "?"}, oneDNN ${active.native?.onednn === "0" ? "off" : "on"}, its own thread pool)\n`)
+      : `${backend} backend (TensorFlow ${active.native?.tensorflow ?? "?"}, oneDNN ${active.native?.onednn === "0" ? "off" : "on"}, its own thread pool), the agent's layers as ${gruPath === "graph" ? "TensorFlow graphs (gruGraph.ts)" : "eager ops (gruNative.ts)"}\n`)
     // The floor: how fast this backend multiplies matrices of the agent network's shape, and
     // how many multiply-adds the GRU agent alone costs per update (forward and backward of the
     // network, forward of the target network).

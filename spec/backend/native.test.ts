@@ -4,8 +4,10 @@
  * leaves no tensor behind, and the matrix learners' learned values agree with the wasm
  * backend's within a stated tolerance (different kernels sum in different orders, so the bits
  * differ; the numbers must not). Separate processes and `fsv rerun` on node are covered by the
- * node entry of spec/matrix/golden.json.
+ * node entry of spec/matrix/golden.json. The SMAC learners' updates must also give the bytes that
+ * commit 798a2a9's eager-op GRU gave (the long pymarl runs' code), through both of today's paths.
  */
+import { readFileSync } from "node:fs"
 import * as tf from "@tensorflow/tfjs"
 import "@tensorflow/tfjs-backend-wasm"
 import { expect, it } from "vitest"
@@ -13,6 +15,9 @@ import { DISCRETE_ALGOS } from "../../src/learners/discrete.ts"
 import { MATRIX_RUNS, matrixRun, QUADRATICS_RUNS, SMAC_RUNS } from "../fixtures/learnerRuns.ts"
 import { describeNative } from "../fixtures/native.ts"
 import { useNativeBackend } from "../fixtures/nativeBackend.ts"
+import { setNativeGruPath } from "../../src/nn/gru.ts"
+
+const NATIVE_GOLDEN = JSON.parse(readFileSync(new URL("./nativeGolden.json", import.meta.url), "utf8")) as { smac: Record<string, string> }
 
 /**
  * |Q_node − Q_wasm| allowed after 60 updates: 1e-2, under 0.1% of the payoff's range (−12 … 8).
@@ -32,6 +37,21 @@ describeNative("the node backend (TensorFlow through tfjs-node)", () => {
       const first = run.digest()
       expect(run.digest()).toBe(first)
       expect(tf.memory().numTensors).toBe(before)
+    }
+  )
+
+  it.each(SMAC_RUNS.map((r) => [r.key, r] as const))(
+    "%s: the bytes the eager-op GRU gave at 798a2a9 (spec/backend/nativeGolden.json), now through the graphs and through the eager ops",
+    (key, run) => {
+      const want = NATIVE_GOLDEN.smac[key]
+      expect(want, `${key} in nativeGolden.json`).toBeDefined()
+      try {
+        expect(run.digest(), "graphs (the default)").toBe(want)
+        setNativeGruPath("eager")
+        expect(run.digest(), "eager ops").toBe(want)
+      } finally {
+        setNativeGruPath("graph")
+      }
     }
   )
 

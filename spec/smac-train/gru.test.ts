@@ -2,8 +2,9 @@
  * The recurrent agent: the tensor unroll (hand-written backward pass) against two independent
  * references — the plain-loop CPU agent for values, and tfjs's own autodiff of a naive
  * step-by-step GRU written here for gradients. On the cpu backend the recurrence is tfjs ops
- * (gru.ts); on wasm it is raw kernels (gruWasm.ts), on node TensorFlow eager ops called through
- * the binding (gruNative.ts); both must also leave no data behind.
+ * (gru.ts); on wasm it is raw kernels (gruWasm.ts), on node TensorFlow graphs a chunk of steps
+ * per call (gruGraph.ts; its eager-op twin gruNative.ts is compared with it in gruGraph.test.ts);
+ * all must also leave no data behind.
  */
 import * as tf from "@tensorflow/tfjs"
 import { Effect } from "effect"
@@ -11,7 +12,8 @@ import { beforeAll, describe, expect, it } from "vitest"
 import { Backend } from "../../src/backend/Backend.ts"
 import { withFastMatMulGradient } from "../../src/nn/fastMatMulGrad.ts"
 import { gruAgentSpecs, gruAgentUnroll } from "../../src/nn/gru.ts"
-import { gruAgentLayersNative, gruNativeAvailable } from "../../src/nn/gruNative.ts"
+import { gruNativeAvailable } from "../../src/nn/gruNative.ts"
+import { gruAgentLayersGraph, gruGraphAvailable } from "../../src/nn/gruGraph.ts"
 import { gruAgentLayersWasm, gruWasmAvailable } from "../../src/nn/gruWasm.ts"
 import { GruAgentCpu } from "../../src/nn/gruAgentCpu.ts"
 import { ParamLayout } from "../../src/nn/params.ts"
@@ -79,7 +81,8 @@ const suite = (backend: "cpu" | "wasm" | "node") => {
     await Effect.runPromise(Effect.gen(function*() { yield* Backend }).pipe(Effect.provide(Backend.layer(backend, 1))))
     expect(tf.getBackend()).toBe(backend === "node" ? "tensorflow" : backend)
     expect(gruWasmAvailable()).toBe(backend === "wasm") // on wasm, the C-kernel op is what is tested
-    expect(gruNativeAvailable()).toBe(backend === "node") // on node, the eager-op one
+    expect(gruNativeAvailable()).toBe(backend === "node")
+    expect(gruGraphAvailable()).toBe(backend === "node") // on node, the graphs
   })
 
   it("unrolled Q values equal the plain-loop agent stepped one step at a time", () => {
@@ -118,7 +121,7 @@ const suite = (backend: "cpu" | "wasm" | "node") => {
   it.runIf(backend !== "cpu")("a parameter of the wrong shape is an error naming it, before any kernel runs", () => {
     const before = held()
     const H = shape.hidden
-    const layers = backend === "wasm" ? gruAgentLayersWasm : gruAgentLayersNative
+    const layers = backend === "wasm" ? gruAgentLayersWasm : gruAgentLayersGraph
     const call = () => tf.tidy(() => {
       const p = (dims: Array<number>) => tf.zeros(dims)
       return layers(T, false, tf.zeros([T * R, shape.inputs]) as tf.Tensor2D)(

@@ -19,6 +19,7 @@
  */
 import * as tf from "@tensorflow/tfjs"
 import { gruAgentLayersNative, gruNativeAvailable } from "./gruNative.ts"
+import { gruAgentLayersGraph, gruGraphAvailable } from "./gruGraph.ts"
 import { gruAgentLayersWasm, gruWasmAvailable } from "./gruWasm.ts"
 import type { ParamSpec } from "./params.ts"
 
@@ -143,6 +144,21 @@ const gruRecurrence = tf.customGrad((...args) => {
   }
 })
 
+let nativePath: "graph" | "eager" = "graph"
+
+/**
+ * Which of the native backend's two implementations of the agent's layers runs: TensorFlow
+ * graphs, a chunk of time steps per call (`gruGraph.ts`, the default), or one eager op per call
+ * (`gruNative.ts`). They give the same bits (spec/smac-train/gru.test.ts); the eager one is kept
+ * as the graphs' reference and for the benchmark's side-by-side figure.
+ */
+export const setNativeGruPath = (path: "graph" | "eager"): void => {
+  nativePath = path
+}
+
+const nativeLayers = () =>
+  !gruNativeAvailable() ? undefined : nativePath === "graph" && gruGraphAvailable() ? gruAgentLayersGraph : gruAgentLayersNative
+
 /**
  * Run the agent over T steps from h = 0, one replica (S = 1): inputs x [T, R, in] (time-major;
  * R rows, e.g. episodes × agents) → Q and hidden states. The layers before and after the
@@ -159,7 +175,7 @@ export const gruAgentUnroll = (
   const p = (k: string) => params[`${name}.${k}`]!
   if (p("fc1.w").shape[0] !== 1) throw new Error("gruAgentUnroll: one replica (S = 1) only")
   const [wh, bh] = [tf.reshape(p("gru.wh"), [H, 3 * H]), tf.reshape(p("gru.bh"), [3 * H])]
-  const layers = gruWasmAvailable() ? gruAgentLayersWasm : gruNativeAvailable() ? gruAgentLayersNative : undefined
+  const layers = gruWasmAvailable() ? gruAgentLayersWasm : nativeLayers()
   const hidden = layers !== undefined
     ? layers(T, tf.engine().isTapeOn(), tf.reshape(x, [T * R, inputs]))(
       tf.reshape(p("fc1.w"), [inputs, H]),

@@ -1,6 +1,8 @@
 /**
  * The agent's fc1 and GRU layers (`gru.ts`) on the native TensorFlow backend (tfjs-node), run as
- * TensorFlow eager ops called through tfjs-node's binding.
+ * TensorFlow eager ops called through tfjs-node's binding. Since session 22 the default on node
+ * is `gruGraph.ts`, the same ops as TensorFlow graphs a chunk of steps per call (the same bits,
+ * faster); this one is its reference and the fallback where the binding cannot load graphs.
  *
  * Why: the recurrence is 121 steps of small ops on [R, H] = [160, 64] tensors. Through tfjs's
  * engine each op on this backend costs 25–35 µs (scope and tape bookkeeping, tensor tracking,
@@ -17,14 +19,7 @@
  *   outputs, which are handed to tfjs (`spec/smac-train/gru.test.ts` checks the backend's data
  *   count).
  *
- * Forward, per step (gate order r | z | n, PyTorch's GRUCell):
- *   gh = h W_h + b_h                [gh_rz | g]         rz = σ(gi_rz + gh_rz)
- *   n  = tanh(gi_n + r ⊙ g)         h' = n + z ⊙ (h − n)
- * Backward (gru.ts's comment), per step with dh the gradient reaching h_t:
- *   dn = tanh'(n) ⊙ dh (1 − z)      drz = σ'(rz) ⊙ [dn ⊙ g, dh ⊙ (h − n)]
- *   dgi = [drz, dn]                 dgh = [drz, dn ⊙ r]       dh_{t−1} = dh ⊙ z + dgh W_hᵀ
- * then dW_h = Σ_t h_{t−1}ᵀ dgh_t, dW_i = Σ_t e_tᵀ dgi_t and the biases' sums, as one MatMul
- * and one Sum each over all steps.
+ * The equations and the op program are in gruSteps.ts, shared with gruGraph.ts.
  *
  * The binding's interface (`executeOp`, `createTensor`, `deleteTensor`, the TF_* constants) and
  * the backend's `getInputTensorIds`/`createOutputTensor` are internal to tfjs-node: read from
@@ -33,6 +28,7 @@
  */
 import * as tf from "@tensorflow/tfjs"
 import { checkGruLayerArgs, installedVersion } from "./gruLayerArgs.ts"
+import { backwardStep, forwardStep, type GruConsts, type GruOps, inputLayers, type Kept, weightGradients } from "./gruSteps.ts"
 
 /** What an op returns: a TFE tensor handle's id, shape and TF dtype. */
 interface OutputMetadata {
@@ -86,7 +82,7 @@ type Id = number
  * Eager ops on handle ids, and the handles they make: every handle made through one `Ops` is
  * deleted by its `release()`, except those handed to tfjs with `take`.
  */
-class Ops {
+class Ops implements GruOps<Id> {
   private readonly backend: NodeBackend
   private readonly b: Binding
   private readonly owned = new Map<Id, Array<number>>() // id → shape
@@ -111,6 +107,11 @@ class Ops {
   }
   private one(name: string, attrs: Array<Attr>, inputs: Array<Id>): Id {
     return this.run(name, attrs, inputs, 1)[0]!
+  }
+  /** The program's int32 constants for hidden width H. */
+  consts(H: number): GruConsts<Id> {
+    const scalar = (v: number) => this.const([], Int32Array.of(v))
+    return { axis0: scalar(0), axis1: scalar(1), rzAndN: this.const([2], Int32Array.of(2 * H, H)), halves: this.const([2], Int32Array.of(H, H)), rows: this.const([1], Int32Array.of(0)) }
   }
   /** A new handle holding `values`. */
   const(shape: Array<number>, values: Float32Array | Int32Array): Id {
@@ -149,8 +150,9 @@ class Ops {
   splitV(x: Id, sizes: Id, k: number, axis: Id): Array<Id> {
     return this.run("SplitV", [{ name: "num_split", type: this.b.TF_ATTR_INT, value: k }, this.T, this.intList], [x, sizes, axis], k)
   }
-  /** xs joined along `axis` (an int32 scalar handle). */
-  concat(xs: Array<Id>, axis: Id): Id {
+  /** xs joined along `axis` (an int32 scalar handle); one piece is copied (ConcatV2 needs two or more, so T = 1 failed before session 22). */
+  concat(xs: ReadonlyArray<Id>, axis: Id): Id {
+    if (xs.length === 1) return this.one("Identity", [this.T], [...xs])
     return this.one("ConcatV2", [
       { name: "N", type: this.b.TF_ATTR_INT, value: xs.length },
       this.T,
@@ -177,7 +179,7 @@ class Ops {
     return this.backend.createOutputTensor({ id, shape, dtype: this.b.TF_FLOAT })
   }
   /** Delete the handles `ids` now (each made here). */
-  drop(ids: Array<Id>): void {
+  drop(ids: ReadonlyArray<Id>): void {
     for (const id of ids) if (this.owned.delete(id)) this.b.deleteTensor(id)
   }
   release(): void {
@@ -192,7 +194,7 @@ class Ops {
  * with W1 [I, H], b1 [H], W_i, W_h [H, 3H], b_i, b_h [3H] → h [T, R, H], differentiable in the
  * six parameters (x is data: it gets no gradient). `forBackward`: whether the gradient tape is
  * running, i.e. whether to keep what the backward pass needs. The signature of gruWasm.ts's
- * `gruAgentLayersWasm`.
+ * `gruAgentLayersWasm`; the program is gruSteps.ts's, one eager call per op.
  */
 export const gruAgentLayersNative = (T: number, forBackward: boolean, x: tf.Tensor2D) => tf.customGrad((...args) => {
   const [w1, b1, wi, bi, wh, bh, save] = args as unknown as [tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc]
@@ -200,46 +202,27 @@ export const gruAgentLayersNative = (T: number, forBackward: boolean, x: tf.Tens
   const o = new Ops(tf.backend() as unknown as NodeBackend)
   const outputs: Array<tf.Tensor> = []
   try {
-    const [axis0, axis1] = [o.const([], Int32Array.of(0)), o.const([], Int32Array.of(1))]
-    const rzAndN = o.const([2], Int32Array.of(2 * H, H))
-    const halves = o.const([2], Int32Array.of(H, H))
-    const xW1 = o.matMul(o.id(x), o.id(w1), true) // m = T·R
-    const pre = o.biasAdd(xW1, o.id(b1))
-    const e = o.unary("Relu", pre) // e = relu(x W1 + b1): [T·R, H]
-    const eWi = o.matMul(e, o.id(wi), true)
-    const gi = o.biasAdd(eWi, o.id(bi)) // e W_i + b_i: [T·R, 3H]
-    const [giRZ, giN] = o.splitV(gi, rzAndN, 2, axis1) as [Id, Id] // [T·R, 2H], [T·R, H]
+    const c = o.consts(H)
+    const { e, giRZ, giN } = inputLayers(o, c, o.id(x), o.id(w1), o.id(b1), o.id(wi), o.id(bi))
     const steps = o.const([T], new Int32Array(T).fill(R))
-    const giRZs = o.splitV(giRZ, steps, T, axis0) // [R, 2H] per step
-    const giNs = o.splitV(giN, steps, T, axis0) // [R, H] per step
-    o.drop([xW1, pre, eWi, gi, giRZ, giN])
+    const giRZs = o.splitV(giRZ, steps, T, c.axis0) // [R, 2H] per step
+    const giNs = o.splitV(giN, steps, T, c.axis0) // [R, H] per step
+    o.drop([giRZ, giN])
     const [whId, bhId] = [o.id(wh), o.id(bh)]
     const h0 = o.const([R, H], new Float32Array(R * H))
     const hs: Array<Id> = []
-    const kept: Array<[Id, Id, Id, Id]> = [] // per step: rz, n, g, h_{t−1} − n
+    const kept: Array<Kept<Id>> = []
     let h = h0
     for (let t = 0; t < T; t++) {
-      const ghRaw = o.matMul(h, whId, H <= 64) // m = R, k = H
-      const gh = o.biasAdd(ghRaw, bhId) // h W_h + b_h: [R, 3H]
-      const [ghRZ, g] = o.splitV(gh, rzAndN, 2, axis1) as [Id, Id] // [R, 2H], [R, H]
-      const aRZ = o.binary("AddV2", giRZs[t]!, ghRZ)
-      const rz = o.unary("Sigmoid", aRZ) // [r | z]: [R, 2H]
-      const [r, z] = o.splitV(rz, halves, 2, axis1) as [Id, Id]
-      const rg = o.binary("Mul", r, g)
-      const aN = o.binary("AddV2", giNs[t]!, rg)
-      const n = o.unary("Tanh", aN) // n = tanh(gi_n + r ⊙ g): [R, H]
-      const hMinusN = o.binary("Sub", h, n)
-      const zh = o.binary("Mul", z, hMinusN)
-      h = o.binary("AddV2", n, zh) // h_t = n + z (h_{t−1} − n): [R, H]
+      const step = forwardStep(o, c, whId, bhId, H <= 64, h, giRZs[t]!, giNs[t]!, forBackward)
+      h = step.h
       hs.push(h)
-      if (forBackward) kept.push([rz, n, g, hMinusN])
-      // A step's temporaries are deleted once used, so the op holds only what it keeps.
-      o.drop([ghRaw, gh, ghRZ, aRZ, r, z, rg, aN, zh, giRZs[t]!, giNs[t]!, ...(forBackward ? [] : [rz, n, g, hMinusN])])
+      if (step.kept) kept.push(step.kept)
     }
     outputs.push(o.take(o.pack(hs)))
     if (forBackward) {
       const packed = [0, 1, 2, 3].map((j) => o.take(o.pack(kept.map((k) => k[j]!)))) // RZ [T, R, 2H], N, G, H−N [T, R, H]
-      const hPrev = o.take(o.concat([h0, ...hs.slice(0, T - 1)], axis0)) // h_{t−1} for every step: [T·R, H]
+      const hPrev = o.take(o.concat([h0, ...hs.slice(0, T - 1)], c.axis0)) // h_{t−1} for every step: [T·R, H]
       outputs.push(o.take(e), hPrev, ...packed)
     }
   } finally {
@@ -255,35 +238,17 @@ export const gruAgentLayersNative = (T: number, forBackward: boolean, x: tf.Tens
       const b = new Ops(tf.backend() as unknown as NodeBackend)
       const grads: Array<tf.Tensor> = []
       try {
-        const [axis0, axis1] = [b.const([], Int32Array.of(0)), b.const([], Int32Array.of(1))]
-        const halves = b.const([2], Int32Array.of(H, H))
+        const c = b.consts(H)
         const [dys, rzs, ns, gs, hmns] = [dy, rzK, nK, gK, hmnK].map((k) => b.unpack(b.id(k), T)) as [Array<Id>, Array<Id>, Array<Id>, Array<Id>, Array<Id>]
         const whId = b.id(whK)
-        const drzs: Array<Id> = new Array(T)
-        const dns: Array<Id> = new Array(T)
-        const dghs: Array<Id> = new Array(T)
+        const [drzs, dns, dghs]: Array<Array<Id>> = [new Array(T), new Array(T), new Array(T)]
         let carry: Id | undefined // the gradient reaching h_t from step t + 1: [R, H]
         for (let t = T - 1; t >= 0; t--) {
-          const dh = carry === undefined ? dys[t]! : b.binary("AddV2", dys[t]!, carry) // [R, H]
-          const [r, z] = b.splitV(rzs[t]!, halves, 2, axis1) as [Id, Id]
-          const dhz = b.binary("Mul", dh, z)
-          const dn = b.binary("TanhGrad", ns[t]!, b.binary("Sub", dh, dhz)) // dh (1 − z)(1 − n²): [R, H]
-          const drz = b.binary("SigmoidGrad", rzs[t]!, b.concat([b.binary("Mul", dn, gs[t]!), b.binary("Mul", dh, hmns[t]!)], axis1)) // [dr, dz]: [R, 2H]
-          const dgh = b.concat([drz, b.binary("Mul", dn, r)], axis1) // [dr, dz, dn ⊙ r]: [R, 3H]
-          ;[drzs[t], dns[t], dghs[t]] = [drz, dn, dgh]
-          if (t > 0) carry = b.binary("AddV2", dhz, b.matMul(dgh, whId, false, false, true) /* m = R, k = 3H */) // dh_{t−1} = dh ⊙ z + dgh W_hᵀ: [R, H]
+          const step = backwardStep(b, c, whId, dys[t]!, carry, [rzs[t]!, ns[t]!, gs[t]!, hmns[t]!], t > 0)
+          ;[drzs[t], dns[t], dghs[t], carry] = [step.drz, step.dn, step.dgh, step.carry]
         }
-        const dgi = b.concat([b.concat(drzs, axis0), b.concat(dns, axis0)], axis1) // [T·R, 3H]
-        const dgh = b.concat(dghs, axis0) // [T·R, 3H]
-        const rows = b.const([1], Int32Array.of(0))
-        const dWh = b.matMul(b.id(hpK), dgh, true, true) // Σ_t h_{t−1}ᵀ dgh_t: [H, 3H]
-        const dbh = b.sum(dgh, rows) // [3H]
-        const dWi = b.matMul(b.id(eK), dgi, true, true) // Σ_t e_tᵀ dgi_t: [H, 3H]
-        const dbi = b.sum(dgi, rows)
-        const dPre = b.binary("ReluGrad", b.matMul(dgi, b.id(wiK), false, false, true) /* k = 3H */, b.id(eK)) // (dgi W_iᵀ) ⊙ [e > 0]: [T·R, H]
-        const dW1 = b.matMul(b.id(xK), dPre, true, true) // [I, H]
-        const db1 = b.sum(dPre, rows) // [H]
-        grads.push(...[dW1, db1, dWi, dbi, dWh, dbh].map((id) => b.take(id)))
+        const [drz, dn, dgh] = [drzs, dns, dghs].map((xs) => b.concat(xs, c.axis0)) as [Id, Id, Id] // [T·R, ·], steps in order
+        grads.push(...weightGradients(b, c, b.id(xK), b.id(wiK), b.id(eK), b.id(hpK), drz, dn, dgh).map((id) => b.take(id)))
       } finally {
         b.release()
       }
