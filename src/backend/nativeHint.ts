@@ -12,11 +12,12 @@ import { Effect } from "effect"
 import { namedBackend } from "./Backend.ts"
 
 /**
- * The node/wasm speed-up of the SMAC update, from README.md's Backends table (session 14, both
- * backends in one bench invocation, wasm on 2 threads; VDN, QMIX, QTRAN, FSV on the 2s3z shape):
- * GRU 64 154/132, 179/169, 302/181, 243/178 ms; GRU 256 1350/523, 1389/498, 2312/845, 1496/535 ms.
+ * The node/wasm speed-up of the SMAC update, from README.md's Backends table (session 22, both
+ * backends in one bench invocation, wasm on 2 threads, node with its default GRU graphs; VDN,
+ * QMIX, QTRAN, FSV on the 2s3z shape): GRU 64 174/93, 202/130, 347/169, 259/162 ms; GRU 256
+ * 1374/446, 1402/489, 2314/742, 1598/496 ms.
  */
-export const SMAC_NATIVE_SPEEDUP = { gru64: [1.06, 1.67], gru256: [2.58, 2.8] } as const
+export const SMAC_NATIVE_SPEEDUP = { gru64: [1.55, 2.05], gru256: [2.87, 3.22] } as const
 
 /** Workloads a command runs, for the hint. */
 export type Workload = "smac" | "matrix" | "quadratics"
