@@ -15,6 +15,12 @@
  * runs `f` and puts tfjs's own gradient back, so nothing outside `f` sees the change (JS runs
  * `f` to completion; `f` must not be async). Values are the same products, summed by a
  * different kernel: equal up to float32 rounding.
+ *
+ * On the native backend (tfjs-node) it leaves tfjs's gradient in place: TensorFlow's
+ * BatchMatMulV2 takes the transposes as flags without a slow path, and an explicit Transpose of
+ * a [T·B, ·] operand cost about 0.9 ms there (13–20 per SMAC update, session 22). The bits were
+ * the same both ways for every SMAC learner (spec/backend/nativeGolden.json, computed before the
+ * change); FSV's update took about 10% less, the others about the same.
  */
 import * as tf from "@tensorflow/tfjs"
 
@@ -46,6 +52,7 @@ const fast: tf.GradConfig = {
 
 /** Run `f` (synchronous) with the explicit-transpose matMul gradient. */
 export const withFastMatMulGradient = <A>(f: () => A): A => {
+  if (tf.getBackend() === "tensorflow") return f() // TensorFlow multiplies transposed operands at full speed (BatchMatMulV2's adj flags): the explicit transposes only cost time there
   tf.registerGradient(fast)
   try {
     return f()
