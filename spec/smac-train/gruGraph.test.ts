@@ -9,6 +9,7 @@
 import * as tf from "@tensorflow/tfjs"
 import { describe, expect, it } from "vitest"
 import { chunksOf, gruAgentLayersGraph, gruGraphAvailable } from "../../src/nn/gruGraph.ts"
+import { probeGraphs } from "../../src/nn/tfGraph.ts"
 import { gruAgentLayersNative } from "../../src/nn/gruNative.ts"
 import { stream } from "../../src/rng/Rng.ts"
 import { describeNative } from "../fixtures/native.ts"
@@ -56,6 +57,18 @@ describeNative("the agent's layers on node: graphs against eager ops", () => {
 
   it("the graph path is available where the eager one is", () => {
     expect(gruGraphAvailable()).toBe(true)
+    expect(probeGraphs(tf.backend())).toBeUndefined()
+  })
+
+  it("where a graph cannot be written the probe says why (gru.ts then runs the eager ops)", () => {
+    const saved = process.env["TMPDIR"]
+    process.env["TMPDIR"] = "/nonexistent/fsv-spec" // os.tmpdir() reads it at each call
+    try {
+      expect(probeGraphs(tf.backend())).toMatch(/ENOENT|no such file/)
+    } finally {
+      if (saved === undefined) delete process.env["TMPDIR"]
+      else process.env["TMPDIR"] = saved
+    }
   })
 
   it.each([

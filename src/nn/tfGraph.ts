@@ -18,7 +18,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import type * as tf from "@tensorflow/tfjs"
+import * as tf from "@tensorflow/tfjs"
 
 /** TensorFlow's DataType enum (types.proto). */
 export const DT_FLOAT = 1
@@ -161,10 +161,49 @@ interface GraphBackend extends tf.KernelBackend {
   createOutputTensor(metadata: { id: number; shape: Array<number>; dtype: number }): tf.Tensor
 }
 
-/** Whether `backend` is tfjs-node's with the binding calls a `LoadedGraph` makes. */
-export const graphsSupported = (backend: tf.KernelBackend): boolean => {
+/**
+ * Why graphs cannot run on `backend`, or undefined when they can: its binding has the calls a
+ * `LoadedGraph` makes, and a one-node graph (Identity) writes, loads and runs here (a temporary
+ * directory that cannot be written, say, fails this). Not cached: see `graphsSupported`.
+ */
+export const probeGraphs = (backend: tf.KernelBackend): string | undefined => {
   const b = (backend as Partial<GraphBackend>).binding
-  return typeof b?.loadSavedModel === "function" && typeof b.runSavedModel === "function" && typeof b.deleteSavedModel === "function"
+  if (typeof b?.loadSavedModel !== "function" || typeof b.runSavedModel !== "function" || typeof b.deleteSavedModel !== "function") {
+    return "this tfjs-node binding has no loadSavedModel/runSavedModel"
+  }
+  try {
+    const g = new GraphBuilder()
+    const x = g.input("x")
+    const graph = new LoadedGraph(backend, g, [x], [g.node("Identity", [x], { T: { type: DT_FLOAT } })])
+    try {
+      const x0 = tf.tensor1d([1.5])
+      const [y] = graph.run([x0])
+      const ok = y!.dataSync()[0] === 1.5
+      tf.dispose([x0, y!])
+      return ok ? undefined : "a test graph returned a wrong value"
+    } finally {
+      graph.dispose()
+    }
+  } catch (e) {
+    return String(e instanceof Error ? e.message : e).split("\n")[0]
+  }
+}
+
+const probed = new WeakMap<tf.KernelBackend, boolean>()
+
+/**
+ * Whether graphs run on `backend` (`probeGraphs`, once per backend instance). When they do not,
+ * says so once on stderr: the caller then runs the same ops eagerly (the same results, slower).
+ */
+export const graphsSupported = (backend: tf.KernelBackend): boolean => {
+  let ok = probed.get(backend)
+  if (ok === undefined) {
+    const why = probeGraphs(backend)
+    ok = why === undefined
+    probed.set(backend, ok)
+    if (!ok) process.stderr.write(`fsv: TensorFlow graphs do not run here (${why}); the agent's layers run as eager ops instead: the same results, slower.\n`)
+  }
+  return ok
 }
 
 /**
