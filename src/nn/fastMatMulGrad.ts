@@ -50,7 +50,7 @@ const fast: tf.GradConfig = {
   }
 }
 
-/** Run `f` (synchronous) with the explicit-transpose matMul gradient. */
+/** Run `f` (synchronous) with the explicit-transpose matMul gradient (on tfjs-node: with tfjs's own, see above). */
 export const withFastMatMulGradient = <A>(f: () => A): A => {
   if (tf.getBackend() === "tensorflow") return f() // TensorFlow multiplies transposed operands at full speed (BatchMatMulV2's adj flags): the explicit transposes only cost time there
   tf.registerGradient(fast)

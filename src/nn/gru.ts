@@ -149,7 +149,7 @@ let nativePath: "graph" | "eager" = "graph"
 /**
  * Which of the native backend's two implementations of the agent's layers runs: TensorFlow
  * graphs, a chunk of time steps per call (`gruGraph.ts`, the default), or one eager op per call
- * (`gruNative.ts`). They give the same bits (spec/smac-train/gru.test.ts); the eager one is kept
+ * (`gruNative.ts`). They give the same bits (spec/smac-train/gruGraph.test.ts); the eager one is kept
  * as the graphs' reference and for the benchmark's side-by-side figure.
  */
 export const setNativeGruPath = (path: "graph" | "eager"): void => {
@@ -184,7 +184,7 @@ export const gruAgentUnroll = (
       tf.reshape(p("gru.bi"), [3 * H]),
       wh,
       bh
-    ) // the wasm backend's kernels or TensorFlow's eager ops, called directly: [T, R, H]
+    ) // the wasm backend's kernels, or TensorFlow's ops as graphs or eager calls: [T, R, H]
     : gruRecurrence(
       tf.reshape(dense(tf.relu(dense(tf.reshape(x, [T * R, inputs]), p("fc1.w"), p("fc1.b"))), p("gru.wi"), p("gru.bi")), [T, R, 3 * H]), // gi_t = e_t W_i + b_i, e_t = relu(x_t W1 + b1): [T, R, 3H]
       wh,

@@ -99,7 +99,8 @@ interface NodeDef {
 /** Builds a GraphDef: each call adds one node and returns its output(s). */
 export class GraphBuilder {
   private readonly nodes: Array<NodeDef> = []
-  private readonly names = new Map<string, number>()
+  private readonly names = new Map<string, number>() // op → the next suffix for its fresh names
+  private readonly taken = new Set<string>()
   private fresh(prefix: string): string {
     const k = this.names.get(prefix) ?? 0
     this.names.set(prefix, k + 1)
@@ -108,7 +109,8 @@ export class GraphBuilder {
   /** A node `op` on `inputs`; returns its name (its output 0). */
   node(op: string, inputs: ReadonlyArray<Out>, attrs: Readonly<Record<string, AttrValue>> = {}, name?: string): Out {
     const n = name ?? this.fresh(op)
-    if (this.nodes.some((d) => d.name === n)) throw new Error(`GraphBuilder: node ${n} defined twice`)
+    if (this.taken.has(n)) throw new Error(`GraphBuilder: node ${n} defined twice`)
+    this.taken.add(n)
     this.nodes.push({ name: n, op, inputs, attrs })
     return n
   }
