@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { BUILTIN_MAP_NAMES } from "../../src/envs/smac/MapSpec.ts"
+import { wilsonInterval } from "../../pipelines/smac/evaluate.ts"
 
 const dir = join(import.meta.dirname, "../../docs/results/smaclite")
 /** SMAClite's figures, one file per map; `ours*.json` are our side (`scripts/smaclite/ours.ts`). */
@@ -93,6 +94,40 @@ describe("committed SMAClite measurements", () => {
     expect(switches).toEqual(folder.split(/_(?=SL_)/).sort())
     expect(BUILTIN_MAP_NAMES).toContain(String(d.map))
     for (const [name, p] of Object.entries(d.policies)) expectSummaries(name, p, 50)
+  })
+
+  // A trained policy played on SMAClite (policy/<run>-<switches>.json, scripts/smaclite/play_policy.py):
+  // provenance, the switches its name gives, the network check it passed, and summaries (the
+  // Python player's Wilson interval against ours) equal to its per-episode records.
+  const policyFiles = readdirSync(join(dir, "policy")).filter((f) => f.endsWith(".json"))
+
+  it.each(policyFiles)("policy/%s: provenance, switches, network check, and summaries equal to the per-episode records", (f) => {
+    const d = JSON.parse(readFileSync(join(dir, "policy", f), "utf8")) as {
+      run: string; source: string; map: string; smaclite: string | Record<string, string>; smaclite_commit: string; command: string
+      episodes: number; wins: number; win_rate: number; win_rate_ci95: [number, number]; timeouts: number; losses: number
+      mean_length: number; mean_return_s2: number; network_check_max_q_diff: number
+      per_episode: { outcome: string; length: ReadonlyArray<number>; return: ReadonlyArray<number> }
+    }
+    expect(d.smaclite_commit).toMatch(/^[0-9a-f]{40}$/)
+    expect(d.command).toMatch(/play_policy\.py /)
+    expect(d.source).toMatch(/smac\/[0-9a-f]{64}$/) // the run's artifact, by digest
+    expect(BUILTIN_MAP_NAMES).toContain(d.map)
+    const switches = d.smaclite === "unpatched" ? ["unpatched"] : Object.entries(d.smaclite).map(([k, v]) => `${k}-${v}`).sort()
+    expect(f.startsWith(`${d.run}-`)).toBe(true)
+    expect(f.slice(d.run.length + 1, -".json".length).split(/_(?=SL_)/).sort()).toEqual(switches)
+    expect(d.network_check_max_q_diff).toBeLessThanOrEqual(1e-4)
+    const e = d.per_episode
+    expect(e.outcome).toMatch(/^[WLT]+$/)
+    expect(e.outcome.length).toBe(d.episodes)
+    expect(e.length.length).toBe(d.episodes)
+    const count = (c: string) => [...e.outcome].filter((x) => x === c).length
+    expect([count("W"), count("T"), count("L")]).toEqual([d.wins, d.timeouts, d.losses])
+    expect(d.win_rate).toBeCloseTo(d.wins / d.episodes, 12)
+    const ci = wilsonInterval(d.wins, d.episodes)
+    expect(d.win_rate_ci95[0]).toBeCloseTo(ci.lo, 12)
+    expect(d.win_rate_ci95[1]).toBeCloseTo(ci.hi, 12)
+    expect(d.mean_length).toBeCloseTo(mean(e.length), 9)
+    expect(d.mean_return_s2).toBeCloseTo(mean(e.return), 3) // per-episode returns are stored rounded
   })
 
   it("docs/smac-lite.md's side-by-side table has a row for each map and side", () => {
