@@ -44,7 +44,7 @@ def main():
     env.reset(seed=0)
     shape = pol["shape"]
     N, E = shape["agents"], shape["enemies"]
-    tr = pp.Translator(env, pp.match(pol["allies"], env.agents), pp.match(pol["enemies"], env.enemies), shape)
+    tr = pp.Translator(env, pp.match(pol["allies"], env.agents), pp.match(pol["enemies"], env.enemies), pol)
     types = [u["type"] for u in pol["allies"]] + [u["type"] for u in pol["enemies"]]
     print("%s, its reference episode (start %d, %d steps) open loop on SMAClite %s %s"
           % (pol["run"], pol["reference"]["start"], len(ref), pol["map"], switches.label()))

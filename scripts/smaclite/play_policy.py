@@ -10,9 +10,10 @@ episode), checks itself against it, then plays N episodes on SMAClite's map of t
 2. SMAClite's start is translated into our order (agents and enemies matched by type and
    position; SMAClite numbers them in spawn order, we sort agents SMAC's way) and our observation
    is built from SMAClite's units with SMAC's layout as `src/envs/smac/Env.ts` builds it (move
-   flags, per enemy [attackable, distance, dx, dy, health, type bits], per other ally [visible,
-   distance, dx, dy, health, type bits], own [health, type bits]; sight 9; for a Medivac the
-   enemy "attackable" slot e holds its heal flag for ally e, S2's quirk). Availability is
+   flags, per enemy [attackable, distance, dx, dy, health, shield, type bits], per other ally
+   [visible, distance, dx, dy, health, shield, type bits], own [health, shield, type bits]; a
+   shield feature on a side with shields, type bits by our map's ids; sight 9; for a Medivac
+   the enemy "attackable" slot e holds its heal flag for ally e, S2's quirk). Availability is
    SMAClite's own, translated. The start's observations and availability must equal the
    reference's to 1e-5, or the script stops.
 3. Each step the agents' inputs (observation, last action one-hot, agent id one-hot) go through
@@ -45,7 +46,6 @@ from smaclite.env.units.combat_type import CombatType  # noqa: E402
 
 SIGHT = 9.0
 N_NON_ATTACK = 6
-TYPE_ID = {"marauder": 0, "marine": 1, "medivac": 2}  # S2 get_unit_type_id for MMM maps; SMAClite's mmm2.json the same
 
 
 class Agent:
@@ -122,11 +122,15 @@ def match(ours, units):
 class Translator:
     """Our numbering <-> SMAClite's, and our observation built from SMAClite's units."""
 
-    def __init__(self, env, ally_perm, enemy_perm, shape):
+    def __init__(self, env, ally_perm, enemy_perm, pol):
+        shape = pol["shape"]
         self.env, self.ap, self.ep = env, ally_perm, enemy_perm
         self.N, self.E, self.A, self.O = shape["agents"], shape["enemies"], shape["actions"], shape["obsDim"]
-        self.bits = 3
-        self.nf = 5 + self.bits
+        self.bits = pol["unitTypeBits"]
+        self.ids = pol["typeIds"]
+        self.shield = {"ally": int(pol["shields"]["ally"]), "enemy": int(pol["shields"]["enemy"])}
+        # per unit: [seen flag, distance, dx, dy, health, shield if the side has shields, type bits]
+        self.nf = {side: 5 + self.shield[side] + self.bits for side in ("ally", "enemy")}
 
     def avail(self):
         sl = self.env.get_avail_actions()
@@ -149,12 +153,22 @@ class Translator:
         k = a - N_NON_ATTACK
         return N_NON_ATTACK + (self.ap[k] if unit.combat_type == CombatType.HEALING else self.ep[k])
 
-    def feats(self, out, at, u, me, d):
+    def health(self, out, at, u, side):
+        """Health, shield (on a side with shields) and type bits of unit u from out[at]; the index after."""
+        out[at] = u.hp / u.max_hp
+        at += 1
+        if self.shield[side]:
+            out[at] = u.shield / u.max_shield if u.max_shield > 0 else 0.0
+            at += 1
+        if self.bits:
+            out[at + self.ids[side][u.type.name.lower()]] = 1
+        return at + self.bits
+
+    def seen(self, out, at, u, me, d, side):
         out[at] = d / SIGHT
         out[at + 1] = (u.pos[0] - me.pos[0]) / SIGHT
         out[at + 2] = (u.pos[1] - me.pos[1]) / SIGHT
-        out[at + 3] = u.hp / u.max_hp
-        out[at + 4 + TYPE_ID[u.type.name.lower()]] = 1
+        self.health(out, at + 3, u, side)
 
     def obs(self, avail):
         env = self.env
@@ -172,8 +186,8 @@ class Translator:
                     d = float(np.hypot(*(u.pos - me.pos)))
                     if d < SIGHT:
                         o[base] = avail[i, N_NON_ATTACK + e]
-                        self.feats(o, base + 1, u, me, d)
-                base += self.nf
+                        self.seen(o, base + 1, u, me, d, "enemy")
+                base += self.nf["enemy"]
             for j in range(self.N):
                 if j == i:
                     continue
@@ -182,11 +196,9 @@ class Translator:
                     d = float(np.hypot(*(u.pos - me.pos)))
                     if d < SIGHT:
                         o[base] = 1
-                        self.feats(o, base + 1, u, me, d)
-                base += self.nf
-            o[base] = me.hp / me.max_hp
-            o[base + 1 + TYPE_ID[me.type.name.lower()]] = 1
-            assert base + 1 + self.bits == self.O
+                        self.seen(o, base + 1, u, me, d, "ally")
+                base += self.nf["ally"]
+            assert self.health(o, base, me, "ally") == self.O
         return out
 
 
@@ -194,7 +206,7 @@ def play(env, agent, pol, limit, seed, check_start=False):
     shape = pol["shape"]
     N, A, O = shape["agents"], shape["actions"], shape["obsDim"]
     env.reset(seed=seed)
-    tr = Translator(env, match(pol["allies"], env.agents), match(pol["enemies"], env.enemies), shape)
+    tr = Translator(env, match(pol["allies"], env.agents), match(pol["enemies"], env.enemies), pol)
     h = np.zeros((N, agent.H), dtype=np.float32)
     last = [-1] * N
     scale = env.max_reward / 20

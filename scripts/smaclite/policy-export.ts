@@ -5,7 +5,8 @@
  *     fc2: `src/nn/gruAgentCpu.ts`), in our layout (`w[k · out + j]`, input k, output j);
  *   - our agent and enemy order at the start (type and position of each): SMAClite numbers units
  *     in its spawn order, we sort agents SMAC's way (`src/envs/smac/spawn.ts`), so the player
- *     needs both to translate;
+ *     needs both to translate; and what the observation's unit features hold (type bits by our
+ *     map's type ids, shields);
  *   - a reference the player checks itself against before it plays: one greedy episode on our
  *     map from the run's first evaluated start, each step's agent inputs (observation ⊕ last
  *     action ⊕ agent id, as `EpisodeRunner` writes them), availability, Q-values, chosen actions
@@ -18,6 +19,7 @@ import { writeFileSync } from "node:fs"
 import { Effect } from "effect"
 import { fromArtifact } from "../../src/cli/evaluate.ts"
 import { makeEnv } from "../../src/envs/smac/Env.ts"
+import { UNIT_TYPES } from "../../src/envs/smac/units.ts"
 import { agentShape } from "../../src/learners/recurrent.ts"
 import { GruAgentCpu } from "../../src/nn/gruAgentCpu.ts"
 import { streamState } from "../../src/rng/Rng.ts"
@@ -107,6 +109,14 @@ writeFileSync(out, JSON.stringify({
   params: Object.fromEntries(["fc1.w", "fc1.b", "gru.wi", "gru.bi", "gru.wh", "gru.bh", "fc2.w", "fc2.b"].map((k) => [k, Array.from(named[`agent.${k}`]!)])),
   allies,
   enemies,
+  // What the observation's unit features hold (`Env.ts` obs): type bits by our map's ids, and a
+  // shield feature on a side where some unit has shields.
+  unitTypeBits: trained.spec.unitTypeBits,
+  typeIds: { ally: trained.spec.allyTypeIds, enemy: trained.spec.enemyTypeIds },
+  shields: {
+    ally: env.info.agentTypes.some((t) => UNIT_TYPES[t].shield > 0),
+    enemy: env.info.enemyTypes.some((t) => UNIT_TYPES[t].shield > 0)
+  },
   reference: { start, startObs, startAvail, steps, won, return: ret }
 }))
 console.log(`${out}: ${trained.name}, ${N} agents, inputs ${D}, hidden ${H}, ${A} actions; reference episode from start ${start}: ${steps.length} steps, ${won ? "won" : "not won"}, return ${ret.toFixed(2)}`)
