@@ -28,7 +28,7 @@ export const smacShape = (env: Env): EpisodeShape => ({
 })
 
 /** Writes agent `i`'s input row (obs ⊕ last action one-hot ⊕ id one-hot) at `out[offset…]`. */
-const writeInput = (
+export const writeInput = (
   env: Env,
   s: ReturnType<Env["reset"]>,
   i: number,

@@ -51,16 +51,9 @@ def main():
     print("step | stops for unavailable | allies' hp: ours, SMAClite | enemies' hp: ours, SMAClite | largest position gap")
     for t, step in enumerate(ref[:args.steps]):
         avail = tr.avail()
-        stops = 0
-        sl = [0] * N
-        for i, a in enumerate(step["actions"]):
-            if tr.ap[i] not in env.agents:
-                continue
-            if not avail[i][a]:
-                stops += 1
-                a = 1
-            sl[tr.ap[i]] = tr.action(i, a)
-        env.step(sl)
+        ours = [a if avail[i][a] else 1 for i, a in enumerate(step["actions"])]  # 1: stop
+        stops = sum(1 for i, a in enumerate(step["actions"]) if tr.ap[i] in env.agents and not avail[i][a])
+        env.step(tr.joint(ours))
         units = [env.agents.get(k) for k in tr.ap] + [env.enemies.get(k) for k in tr.ep]
         hp = np.array([u.hp if u else 0.0 for u in units])
         after = step["after"]

@@ -153,6 +153,15 @@ class Translator:
         k = a - N_NON_ATTACK
         return N_NON_ATTACK + (self.ap[k] if unit.combat_type == CombatType.HEALING else self.ep[k])
 
+    def joint(self, ours):
+        """Our joint action (by our agent numbers) as SMAClite's `step` takes it: indexed by its
+        agent numbers, each living agent's action translated, 0 (no-op) for the dead."""
+        sl = [0] * self.N
+        for i, a in enumerate(ours):
+            if self.ap[i] in self.env.agents:
+                sl[self.ap[i]] = self.action(i, a)
+        return sl
+
     def health(self, out, at, u, side):
         """Health, shield (on a side with shields) and type bits of unit u from out[at]; the index after."""
         out[at] = u.hp / u.max_hp
@@ -218,8 +227,9 @@ def play(env, agent, pol, limit, seed, check_start=False):
         if check_start and t == 0:
             ref = pol["reference"]
             d_obs = float(np.max(np.abs(obs - np.asarray(ref["startObs"], dtype=np.float32))))
-            if d_obs > 1e-5 or not np.array_equal(avail, np.asarray(ref["startAvail"], dtype=np.uint8)):
-                sys.exit("start check: observations differ by %.3g, availability %s" % (d_obs, "equal" if np.array_equal(avail, np.asarray(ref["startAvail"])) else "differs"))
+            same_avail = np.array_equal(avail, np.asarray(ref["startAvail"], dtype=np.uint8))
+            if d_obs > 1e-5 or not same_avail:
+                sys.exit("start check: observations differ by %.3g, availability %s" % (d_obs, "equal" if same_avail else "differs"))
         x = np.zeros((N, shape["inputs"]), dtype=np.float32)
         x[:, :O] = obs
         for i in range(N):
@@ -228,13 +238,8 @@ def play(env, agent, pol, limit, seed, check_start=False):
             x[i, O + A + i] = 1
         q, h = agent.step(x, h)
         ours = greedy(q, avail)
-        acts = [tr.action(i, a) if tr.ap[i] in env.agents else 0 for i, a in enumerate(ours)]
-        # SMAClite indexes its action list by its own agent numbers
-        sl = [0] * N
-        for i, a in enumerate(acts):
-            sl[tr.ap[i]] = a
         before = sbs.enemy_health(env)
-        _o, _r, done, _tr, _info = env.step(sl)
+        _o, _r, done, _tr, _info = env.step(tr.joint(ours))
         last = ours
         t += 1
         delta, kills = sbs.s2_step(before, env, dead)

@@ -23,7 +23,7 @@ import { UNIT_TYPES } from "../../src/envs/smac/units.ts"
 import { agentShape } from "../../src/learners/recurrent.ts"
 import { GruAgentCpu } from "../../src/nn/gruAgentCpu.ts"
 import { streamState } from "../../src/rng/Rng.ts"
-import { smacShape } from "../../pipelines/smac/EpisodeRunner.ts"
+import { smacShape, writeInput } from "../../pipelines/smac/EpisodeRunner.ts"
 import { buildSmacLearner } from "../../pipelines/smac/learners.ts"
 import { greedySelector } from "../../pipelines/smac/selectors.ts"
 import { streamLabels } from "../../pipelines/smac/train.ts"
@@ -62,37 +62,37 @@ const startObs = Array.from({ length: N }, (_, i) => Array.from(env.obs(s, i)))
 const startAvail = Array.from({ length: N }, (_, i) => Array.from(env.availActions(s, i)))
 
 const x = new Float32Array(N * D)
+const obs = new Float32Array(obsDim)
 const h = new Float32Array(N * H)
 const q = new Float32Array(N * A)
 const avail = new Uint8Array(N * A)
 const chosen = new Int32Array(N)
 const select = greedySelector(A)
+const units = N + env.info.nEnemies
+/** Per-agent rows of a [N · width] array. */
+const rowsOf = (a: Float32Array | Uint8Array, width: number) => Array.from({ length: N }, (_, i) => Array.from(a.subarray(i * width, (i + 1) * width)))
 const steps: Array<{
   inputs: Array<Array<number>>
   avail: Array<Array<number>>
   q: Array<Array<number>>
   actions: Array<number>
   /** Every unit (agents, then enemies) after the step: hit points and position. */
-  after?: { hp: Array<number>; x: Array<number>; y: Array<number> }
+  after: { hp: Array<number>; x: Array<number>; y: Array<number> }
 }> = []
 let won = false
 let ret = 0
 for (let t = 0; t < env.info.episodeLimit; t++) {
   for (let i = 0; i < N; i++) {
-    const o = i * D
-    x.set(env.obs(s, i), o)
-    x.fill(0, o + obsDim, o + D)
-    if (t > 0) x[o + obsDim + chosen[i]!] = 1
-    x[o + obsDim + A + i] = 1
+    writeInput(env, s, i, t === 0 ? -1 : chosen[i]!, shape, obs, x, i * D)
     env.availActions(s, i, avail.subarray(i * A, (i + 1) * A))
   }
-  const rows = Array.from({ length: N }, (_, i) => Array.from(x.subarray(i * D, (i + 1) * D)))
+  const inputs = rowsOf(x, D)
   agent.step(x, h, N, q)
   select(q, avail, N, chosen)
-  steps.push({ inputs: rows, avail: Array.from({ length: N }, (_, i) => Array.from(avail.subarray(i * A, (i + 1) * A))), q: Array.from({ length: N }, (_, i) => Array.from(q.subarray(i * A, (i + 1) * A))), actions: Array.from(chosen) })
+  const step = { inputs, avail: rowsOf(avail, A), q: rowsOf(q, A), actions: Array.from(chosen) }
   const r = env.step(s, chosen)
-  const units = N + env.info.nEnemies
-  steps.at(-1)!.after = { hp: Array.from(s.hp.subarray(0, units)), x: Array.from(s.x.subarray(0, units)), y: Array.from(s.y.subarray(0, units)) }
+  const after = { hp: Array.from(s.hp.subarray(0, units)), x: Array.from(s.x.subarray(0, units)), y: Array.from(s.y.subarray(0, units)) }
+  steps.push({ ...step, after })
   ret += r.reward
   if (r.terminated) {
     won = r.info.battleWon
