@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- smac-train [--backends wasm,node] [--maps 3m,2s3z,my_map.json] [--algos vdn,qmix,qtran,fsv] [--presets pymarl-quarter,pymarl,pymarl2,fsv-authors] [--seconds S] [--updates N] [--threads 1,2] [--hidden 64,256] [--split K] [--native-gru eager,graph]`
+ * `npm run bench -- smac-train [--backends wasm,node] [--maps 3m,2s3z,my_map.json] [--algos vdn,qmix,qtran,fsv] [--presets pymarl-quarter,pymarl,pymarl2,fsv-authors] [--seconds S] [--updates N] [--threads 1,2] [--hidden 64,256] [--split K] [--native-gru eager,graph] [--native-grads on,off]`
  *
  * Sections 1 and the matMul rate run once per backend in `--backends` (default wasm; node needs
  * `npm run setup:native`), for wasm once per thread count in `--threads` (default: 1 and
@@ -40,6 +40,7 @@ import { buildSmacLearner } from "../pipelines/smac/learners.ts"
 import { smacShape } from "../pipelines/smac/EpisodeRunner.ts"
 import { createSmacTrainer } from "../pipelines/smac/train.ts"
 import { setNativeGruPath } from "../src/nn/gru.ts"
+import { setNativeGradients } from "../src/nn/fastMatMulGrad.ts"
 import { benchUpdater, syntheticBatch } from "./_smacBatch.ts"
 import { flag, median } from "./_util.ts"
 
@@ -86,15 +87,18 @@ export async function run(args: ReadonlyArray<string>): Promise<void> {
   const backends = (flag(args, "backends") ?? "wasm").split(",") as Array<BackendName>
   const gruPaths = (flag(args, "native-gru") ?? "graph").split(",") as Array<"graph" | "eager">
   for (const p of gruPaths) if (p !== "graph" && p !== "eager") throw new Error(`--native-gru: graph or eager, got ${p}`)
-  const runs = backends.flatMap((backend): Array<{ backend: BackendName; threads: number; gruPath: "graph" | "eager" }> => backend === "wasm"
-    ? threadCounts.map((threads) => ({ backend, threads, gruPath: "graph" }))
-    : gruPaths.map((gruPath) => ({ backend, threads: 1, gruPath })))
-  for (const { backend, threads, gruPath } of runs) {
+  const gradModes = (flag(args, "native-grads") ?? "on").split(",")
+  for (const m of gradModes) if (m !== "on" && m !== "off") throw new Error(`--native-grads: on or off, got ${m}`)
+  const runs = backends.flatMap((backend): Array<{ backend: BackendName; threads: number; gruPath: "graph" | "eager"; grads: boolean }> => backend === "wasm"
+    ? threadCounts.map((threads) => ({ backend, threads, gruPath: "graph", grads: true }))
+    : gruPaths.flatMap((gruPath) => gradModes.map((m) => ({ backend, threads: 1, gruPath, grads: m === "on" }))))
+  for (const { backend, threads, gruPath, grads } of runs) {
     const active = await Effect.runPromise(Effect.scoped(Effect.map(Layer.build(Backend.layer(backend, threads)), (ctx) => Context.get(ctx, Backend))))
     setNativeGruPath(gruPath)
+    setNativeGradients(grads)
     process.stdout.write(backend === "wasm"
       ? `wasm backend on ${wasmThreadsInUse()} thread(s)\n`
-      : `${backend} backend (TensorFlow ${active.native?.tensorflow ?? "?"}, oneDNN ${active.native?.onednn === "0" ? "off" : "on"}, its own thread pool), the agent's layers as ${gruPath === "graph" ? "TensorFlow graphs (gruGraph.ts)" : "eager ops (gruNative.ts)"}\n`)
+      : `${backend} backend (TensorFlow ${active.native?.tensorflow ?? "?"}, oneDNN ${active.native?.onednn === "0" ? "off" : "on"}, its own thread pool), the agent's layers as ${gruPath === "graph" ? "TensorFlow graphs (gruGraph.ts)" : "eager ops (gruNative.ts)"}, ReLU's and |·|'s gradients as ${grads ? "TensorFlow ops" : "tfjs's (Step)"}\n`)
     // The floor: how fast this backend multiplies matrices of the agent network's shape, and
     // how many multiply-adds the GRU agent alone costs per update (forward and backward of the
     // network, forward of the target network).

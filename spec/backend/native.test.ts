@@ -5,7 +5,8 @@
  * backend's within a stated tolerance (different kernels sum in different orders, so the bits
  * differ; the numbers must not). Separate processes and `fsv rerun` on node are covered by the
  * node entry of spec/matrix/golden.json. The SMAC learners' updates must also give the bytes that
- * commit 798a2a9's eager-op GRU gave (the long pymarl runs' code), through both of today's paths.
+ * commit 798a2a9's eager-op GRU gave (the long pymarl runs' code), through both of today's paths,
+ * with ReLU's and |·|'s gradients as TensorFlow ops (today's default there) and as tfjs's.
  */
 import { readFileSync } from "node:fs"
 import * as tf from "@tensorflow/tfjs"
@@ -16,6 +17,7 @@ import { MATRIX_RUNS, matrixRun, QUADRATICS_RUNS, SMAC_RUNS } from "../fixtures/
 import { describeNative } from "../fixtures/native.ts"
 import { useNativeBackend } from "../fixtures/nativeBackend.ts"
 import { setNativeGruPath } from "../../src/nn/gru.ts"
+import { setNativeGradients, withFastMatMulGradient } from "../../src/nn/fastMatMulGrad.ts"
 
 const NATIVE_GOLDEN = JSON.parse(readFileSync(new URL("./nativeGolden.json", import.meta.url), "utf8")) as { smac: Record<string, string> }
 
@@ -49,11 +51,45 @@ describeNative("the node backend (TensorFlow through tfjs-node)", () => {
         expect(run.digest(), "graphs (the default)").toBe(want)
         setNativeGruPath("eager")
         expect(run.digest(), "eager ops").toBe(want)
+        setNativeGruPath("graph")
+        setNativeGradients(false)
+        expect(run.digest(), "graphs, with tfjs's ReLU and |·| gradients").toBe(want)
       } finally {
         setNativeGruPath("graph")
+        setNativeGradients(true)
       }
     }
   )
+
+  it("ReLU's and |·|'s gradients as TensorFlow ops: tfjs's bits at zeros of both signs, tiny and large values, for dy of both signs", () => {
+    const x = tf.tensor1d([-2, -0, 0, 1e-38, -1e-38, 3, 1e30, -1e30]) // 1e-38 is subnormal in float32
+    const dy = tf.tensor1d([0.7, -0.3, -1.5, 2.25, -0.125, -4, 1e-3, -1e-3])
+    const grads = (native: boolean) => {
+      setNativeGradients(native)
+      try {
+        return withFastMatMulGradient(() => [tf.relu, tf.abs].map((f) => {
+          const g = tf.tidy(() => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(f(v), dy)))(x))
+          const bits = new Uint32Array(g.dataSync().slice().buffer)
+          g.dispose()
+          return bits
+        }))
+      } finally {
+        setNativeGradients(true)
+      }
+    }
+    const [nativeRelu, nativeAbs] = grads(true)
+    const [tfjsRelu, tfjsAbs] = grads(false)
+    expect([...nativeRelu!]).toEqual([...tfjsRelu!])
+    expect([...nativeAbs!]).toEqual([...tfjsAbs!])
+    // and the values themselves, against a plain loop (float32 products), leaving out the
+    // subnormal inputs: TensorFlow may treat them as 0 (denormals-are-zero), tfjs's path the same
+    const xs = x.dataSync()
+    const dys = dy.dataSync()
+    const normal = [0, 1, 2, 5, 6, 7]
+    expect(normal.map((k) => new Float32Array(nativeRelu!.buffer)[k])).toEqual(normal.map((k) => Math.fround(dys[k]! * (xs[k]! > 0 ? 1 : 0))))
+    expect(normal.map((k) => new Float32Array(nativeAbs!.buffer)[k])).toEqual(normal.map((k) => Math.fround(dys[k]! * (xs[k]! > 0 ? 1 : -1))))
+    tf.dispose([x, dy])
+  })
 
   it(`matrix learners: the learned Q_i and Q_tot agree with wasm's within ${TOLERANCE}`, async () => {
     let worst = 0

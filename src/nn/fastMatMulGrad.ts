@@ -21,6 +21,15 @@
  * a [T·B, ·] operand cost about 0.9 ms there (13–20 per SMAC update, session 22). The bits were
  * the same both ways for every SMAC learner (spec/backend/nativeGolden.json, computed before the
  * change); FSV's update took about 10% less, the others about the same.
+ *
+ * There it swaps in ReLU's and |·|'s gradients as TensorFlow ops instead: tfjs writes them as
+ * dy · step(x) (ReLU) and dy · step(x, −1) (|·|), and tfjs-node's Step kernel is six eager ops
+ * with two full-size constant tensors (IsNan, Greater, Fill twice, Select twice), then a Cast and
+ * a Mul. TensorFlow's ReluGrad computes dy · cast(x > 0) in one op (relu_op_functor.h), the same
+ * products; |·|'s is SelectV2(x > 0, dy, −dy), three ops, where dy · 1 = dy and dy · (−1) = −dy
+ * exactly. So the bits are the same for every finite x (spec/backend/nativeGolden.json, computed
+ * before this change, checks every SMAC learner's update); only at x = NaN do they part (tfjs
+ * gives NaN, these give 0 or −dy), where the loss is NaN already.
  */
 import * as tf from "@tensorflow/tfjs"
 
@@ -50,13 +59,58 @@ const fast: tf.GradConfig = {
   }
 }
 
-/** Run `f` (synchronous) with the explicit-transpose matMul gradient (on tfjs-node: with tfjs's own, see above). */
-export const withFastMatMulGradient = <A>(f: () => A): A => {
-  if (tf.getBackend() === "tensorflow") return f() // TensorFlow multiplies transposed operands at full speed (BatchMatMulV2's adj flags): the explicit transposes only cost time there
-  tf.registerGradient(fast)
+/** The members of tfjs-node's NodeJSKernelBackend used here (internal to tfjs-node 4.22, as in gruNative.ts). */
+interface NodeBackend extends tf.KernelBackend {
+  executeSingleOutput(name: string, attrs: Array<{ name: string; type: number; value: number }>, inputs: Array<tf.Tensor>): tf.Tensor
+  readonly binding: { readonly TF_ATTR_TYPE: number; readonly TF_FLOAT: number }
+}
+
+/** One TensorFlow op on float32 tensors (attribute T = float), as a tfjs tensor in the current scope. */
+const nativeOp = (name: string, inputs: Array<tf.Tensor>): tf.Tensor => {
+  const b = tf.backend() as NodeBackend
+  return b.executeSingleOutput(name, [{ name: "T", type: b.binding.TF_ATTR_TYPE, value: b.binding.TF_FLOAT }], inputs)
+}
+
+const nativeRelu: tf.GradConfig = {
+  kernelName: "Relu",
+  inputsToSave: ["x"],
+  gradFunc: (dy, saved) => {
+    const [x] = saved as [tf.Tensor]
+    return { x: () => nativeOp("ReluGrad", [dy as tf.Tensor, x]) } // dy · cast(x > 0)
+  }
+}
+
+const nativeAbs: tf.GradConfig = {
+  kernelName: "Abs",
+  inputsToSave: ["x"],
+  gradFunc: (dy, saved) => {
+    const [x] = saved as [tf.Tensor]
+    const g = dy as tf.Tensor
+    return { x: () => tf.where(tf.greater(x, 0), g, tf.neg(g)) } // dy · (x > 0 ? 1 : −1), tfjs's step(x, −1)
+  }
+}
+
+/** Run `f` with `configs` as the registered gradients, then put back what was registered before. */
+const withGradients = <A>(configs: ReadonlyArray<tf.GradConfig>, f: () => A): A => {
+  const before = configs.map((c) => tf.getGradient(c.kernelName))
+  for (const c of configs) tf.registerGradient(c)
   try {
     return f()
   } finally {
-    tf.registerGradient(original)
+    for (const c of before) tf.registerGradient(c)
   }
 }
+
+let nativeGradients = true
+
+/** Whether `withFastMatMulGradient` swaps in the native ReLU and |·| gradients on tfjs-node (default on; the bench compares both). */
+export const setNativeGradients = (on: boolean): void => {
+  nativeGradients = on
+}
+
+/**
+ * Run `f` (synchronous) with the gradients that suit the active backend: on wasm the
+ * explicit-transpose matMul gradient, on tfjs-node ReLU's and |·|'s as TensorFlow ops (both above).
+ */
+export const withFastMatMulGradient = <A>(f: () => A): A =>
+  tf.getBackend() !== "tensorflow" ? withGradients([fast], f) : nativeGradients ? withGradients([nativeRelu, nativeAbs], f) : f()
