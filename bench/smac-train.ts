@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- smac-train [--backends wasm,node] [--maps 3m,2s3z,my_map.json] [--algos vdn,qmix,qtran,fsv] [--presets pymarl-quarter,pymarl,pymarl2,fsv-authors] [--seconds S] [--updates N] [--threads 1,2] [--hidden 64,256] [--split K] [--native-gru eager,graph] [--native-grads on,off]`
+ * `npm run bench -- smac-train [--backends wasm,node] [--maps 3m,2s3z,my_map.json] [--algos vdn,qmix,qtran,fsv] [--presets pymarl-quarter,pymarl,pymarl2,fsv-authors] [--seconds S] [--updates N] [--threads 1,2] [--hidden 64,256] [--split K] [--native-gru eager,graph] [--native-grads on,off] [--gru-rows 80,160,320]`
  *
  * Sections 1 and the matMul rate run once per backend in `--backends` (default wasm; node needs
  * `npm run setup:native`), for wasm once per thread count in `--threads` (default: 1 and
@@ -16,6 +16,10 @@
  * 2. Environment steps per second of training (acting + learning) per preset (`--presets`,
  *    default pymarl-quarter: today's defaults; pymarl is the SMAC paper's episode runner), map and learner, over S seconds after the buffer holds
  *    a batch, on the last backend; and what a 2M-step run would take at that rate.
+ *
+ * With `--gru-rows R1,R2,…` (node): the agent's fc1 and GRU forward alone (gruGraph.ts, T = 121,
+ *    GRU 64, no backward) per step at each row count R (the update's R is 32 episodes × 5 agents
+ *    = 160): time that grows in proportion to R is arithmetic, time that does not is calls.
  *
  * 3. With `--split K`: K worker threads, each with its own wasm backend, run a full update on
  *    B/K episodes at the same time; the wall time per round bounds from below what splitting one
@@ -40,6 +44,7 @@ import { buildSmacLearner } from "../pipelines/smac/learners.ts"
 import { smacShape } from "../pipelines/smac/EpisodeRunner.ts"
 import { createSmacTrainer } from "../pipelines/smac/train.ts"
 import { setNativeGruPath } from "../src/nn/gru.ts"
+import { gruAgentLayersGraph } from "../src/nn/gruGraph.ts"
 import { setNativeGradients } from "../src/nn/fastMatMulGrad.ts"
 import { benchUpdater, syntheticBatch } from "./_smacBatch.ts"
 import { flag, median } from "./_util.ts"
@@ -71,6 +76,25 @@ const splitBound = async (algos: ReadonlyArray<RecurrentAlgo>, K: number, n: num
     await Promise.all(workers.map((w) => new Promise((resolve) => w.once("exit", resolve))))
     process.stdout.write(`  ${algo.padEnd(5)} ${median(times).toFixed(0).padStart(5)} ms/round (median of ${n}; load ${load()})\n`)
   }
+}
+
+/** The agent's fc1 and GRU forward (gruGraph.ts, T = 121, GRU 64, no backward), median µs per step at each row count. */
+const gruForwardByRows = (rowCounts: ReadonlyArray<number>, inputs: number): void => {
+  const [H, T] = [64, 121]
+  const w = tf.tidy(() => [tf.randomNormal([inputs, H], 0, 0.1, "float32", 1), tf.zeros([H]), tf.randomNormal([H, 3 * H], 0, 0.1, "float32", 2), tf.zeros([3 * H]), tf.randomNormal([H, 3 * H], 0, 0.1, "float32", 3), tf.zeros([3 * H])])
+  process.stdout.write(`the agent's fc1 and GRU forward alone (graphs, T ${T}, GRU ${H}), by rows R:\n`)
+  for (const R of rowCounts) {
+    const x = tf.randomNormal([T * R, inputs], 0, 1, "float32", 4) as tf.Tensor2D
+    const times: Array<number> = []
+    for (let k = 0; k < 10; k++) {
+      const t0 = performance.now()
+      tf.tidy(() => void (gruAgentLayersGraph(T, false, x) as unknown as (...w: Array<tf.Tensor>) => tf.Tensor)(...w).dataSync())
+      if (k >= 2) times.push(performance.now() - t0)
+    }
+    x.dispose()
+    process.stdout.write(`  R ${String(R).padStart(4)}: ${(median(times) * 1000 / T).toFixed(0).padStart(5)} µs/step (median of 8)\n`)
+  }
+  tf.dispose(w)
 }
 
 export async function run(args: ReadonlyArray<string>): Promise<void> {
@@ -120,6 +144,8 @@ export async function run(args: ReadonlyArray<string>): Promise<void> {
       gflops = (2 * rows * H * 3 * H) / (median(times) / 1000) / 1e9
       process.stdout.write(`matMul [${rows}, ${H}]·[${H}, ${3 * H}]: ${gflops.toFixed(1)} GFLOP/s (median of 10)\n`)
     }
+    const gruRows = flag(args, "gru-rows")
+    if (gruRows !== undefined && backend !== "wasm" && gruPath === "graph") gruForwardByRows(gruRows.split(",").map(Number), inputs)
     for (const H of hiddens) {
       // fc1, input gates, recurrence, fc2: forward once, backward twice (input and weight
       // gradients; none for the data), the target network forward once more.
