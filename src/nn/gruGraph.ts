@@ -16,8 +16,10 @@
  *   to the chunk inside → h per step packed [C, R, H], the last h, and for the backward pass RZ,
  *   N, G, H−N packed [C, R, ·];
  * - backward chunk, from the chunk's last step down: the carried dh (absent for the chunk that
- *   holds T − 1), dy, RZ, N, G, H−N [T, R, ·] sliced inside → drz, dn, dgh stacked over the
- *   chunk's steps [C·R, ·] and the dh carried to step t0 − 1 (absent for the chunk at 0);
+ *   holds T − 1), dy [T, R, H] sliced inside, and the chunk's own RZ, N, G, H−N [C, R, ·] as its
+ *   forward chunk packed them (not joined over T and sliced again: two copies of the largest
+ *   values fewer) → drz, dn, dgh stacked over the chunk's steps [C·R, ·] and the dh carried to
+ *   step t0 − 1 (absent for the chunk at 0);
  * - epilogue, once: dgi, the weight gradients and the bias sums.
  */
 import * as tf from "@tensorflow/tfjs"
@@ -84,8 +86,11 @@ class Nodes implements GruOps<Out> {
   }
   /** Steps begin[0] … begin[0] + C − 1 of x [T, R, n], one [R, n] per step. */
   steps(x: Out, begin: Out, C: number): Array<Out> {
-    const chunk = this.g.node("Slice", [x, begin, this.g.int32([C, -1, -1], [3])], { ...T_ATTR, Index: { type: DT_INT32 } })
-    return this.g.outputs(this.g.node("Unpack", [chunk], { ...T_ATTR, num: { i: C }, axis: { i: 0 } }), C)
+    return this.unpack(this.g.node("Slice", [x, begin, this.g.int32([C, -1, -1], [3])], { ...T_ATTR, Index: { type: DT_INT32 } }), C)
+  }
+  /** x [C, R, n] as one [R, n] per step. */
+  unpack(x: Out, C: number): Array<Out> {
+    return this.g.outputs(this.g.node("Unpack", [x], { ...T_ATTR, num: { i: C }, axis: { i: 0 } }), C)
   }
 }
 
@@ -133,7 +138,8 @@ const forwardChunk = (C: number, H: number, keep: boolean) => graph(`forward ${C
 const backwardChunk = (C: number, H: number, carryIn: boolean, carryOut: boolean) => graph(`backward ${C} ${H} ${carryIn} ${carryOut}`, H, (o) => {
   const ins = [...(carryIn ? [o.g.input("carry")] : []), ...["dy", "rz", "n", "g", "hmn"].map((n) => o.g.input(n)), o.g.input("begin", DT_INT32), o.g.input("wh")]
   const [dy, RZ, N, G, HMN, begin, wh] = ins.slice(carryIn ? 1 : 0) as [Out, Out, Out, Out, Out, Out, Out]
-  const [dys, rzs, ns, gs, hmns] = [dy, RZ, N, G, HMN].map((k) => o.steps(k, begin, C)) as [Array<Out>, Array<Out>, Array<Out>, Array<Out>, Array<Out>]
+  const dys = o.steps(dy, begin, C) // dy [T, R, H] sliced to the chunk
+  const [rzs, ns, gs, hmns] = [RZ, N, G, HMN].map((k) => o.unpack(k, C)) as [Array<Out>, Array<Out>, Array<Out>, Array<Out>] // the chunk's own [C, R, ·]
   const [drzs, dns, dghs]: Array<Array<Out>> = [new Array(C), new Array(C), new Array(C)]
   let carry: Out | undefined = carryIn ? ins[0] : undefined // the gradient reaching h_t from step t + 1: [R, H]
   for (let t = C - 1; t >= 0; t--) {
@@ -168,26 +174,25 @@ export const gruAgentLayersGraph = (T: number, forBackward: boolean, x: tf.Tenso
     perChunk.push([hs, ...kept])
   })
   h.dispose()
-  const joined = perChunk[0]!.map((_, j) => tf.concat(perChunk.map((c) => c[j]!))) // [T, R, ·]
-  const hsT = joined[0]! as tf.Tensor3D
+  const hsT = tf.concat(perChunk.map((c) => c[0]!)) as tf.Tensor3D // [T, R, H]
   if (forBackward) {
     const hPrev = tf.concat([h0, tf.reshape(tf.slice(hsT, [0, 0, 0], [T - 1, R, H]), [(T - 1) * R, H])]) // h_{t−1} for every step: [T·R, H]
-    save([x, wi, wh, e, hPrev, ...joined.slice(1)])
+    save([x, wi, wh, e, hPrev, ...perChunk.flatMap((c) => c.slice(1))]) // then per chunk RZ, N, G, H−N: [C, R, ·]
   } else {
     e.dispose()
   }
-  tf.dispose([giRZ, giN, giRZ3, giN3, h0, ...begins, ...perChunk.flat(), ...(forBackward ? [] : joined.slice(1))])
+  tf.dispose([giRZ, giN, giRZ3, giN3, h0, ...begins, ...perChunk.map((c) => c[0]!)])
   return {
     value: hsT, // [T, R, H]
     gradFunc: (dy: tf.Tensor, saved: Array<tf.Tensor>) => {
       if (saved.length === 0) throw new Error("gruAgentLayersGraph: a backward pass through a forward run with forBackward = false")
-      const [xK, wiK, whK, eK, hpK, ...packed] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, ...Array<tf.Tensor>]
+      const [xK, wiK, whK, eK, hpK, ...kept] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, ...Array<tf.Tensor>] // kept: 4 per chunk
       const begins = beginsOf()
       const parts: Array<Array<tf.Tensor>> = new Array(chunks.length) // per chunk: drz, dn, dgh
       let carry: tf.Tensor | undefined
       for (let k = chunks.length - 1; k >= 0; k--) {
         const [t0, C] = chunks[k]!
-        const out = backwardChunk(C, H, carry !== undefined, t0 > 0).run([...(carry ? [carry] : []), dy, ...packed, begins[k]!, whK])
+        const out = backwardChunk(C, H, carry !== undefined, t0 > 0).run([...(carry ? [carry] : []), dy, ...kept.slice(4 * k, 4 * k + 4), begins[k]!, whK])
         carry?.dispose()
         carry = t0 > 0 ? out[3] : undefined
         parts[k] = out.slice(0, 3)
