@@ -20,7 +20,7 @@
             exit 1
           fi
           [ -d node_modules ] || npm ci --no-audit --no-fund
-          exec node src/cli/main.ts ${args} "$@"
+          exec node bin/fsv.mjs ${args} "$@"
         '');
       };
     in {

@@ -3,9 +3,11 @@
  * Benchmarks print medians and ratios measured in one run; no timed tests anywhere.
  */
 import { readdirSync } from "node:fs"
+import { withAllocatorSettings } from "../src/runtime/allocator.ts"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 
+withAllocatorSettings() // what `fsv` runs with (src/runtime/allocator.ts); FSV_MALLOC=system for glibc's defaults
 const here = dirname(fileURLToPath(import.meta.url))
 const available = readdirSync(here)
   .filter((f) => f.endsWith(".ts") && f !== "main.ts" && !f.startsWith("_"))

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The `fsv` command. In a checkout it runs src/cli/main.ts with a Node that strips TypeScript
 // types (>= 22.18); on an older Node it re-executes itself with the Node 24 this package pins
-// (the `node` dev dependency), or says what to install. An installed package runs its compiled
+// (the `node` dev dependency), or says what to install. Before loading the command line it may
+// re-execute itself once with glibc's malloc settings for training (src/runtime/allocator.ts). An installed package runs its compiled
 // dist/, which needs Node >= 20 (package.json's engines), on whatever Node runs this file.
 import { spawnSync } from "node:child_process"
 import { existsSync } from "node:fs"
@@ -16,6 +17,9 @@ const [major, minor] = process.versions.node.split(".").map(Number)
 const modern = major > 22 || (major === 22 && minor >= 18)
 
 if (modern || main === built) {
+  // glibc's malloc settings for training (src/runtime/allocator.ts): may re-execute this process once.
+  const allocator = await import(main === built ? join(root, "dist", "src", "runtime", "allocator.js") : join(root, "src", "runtime", "allocator.ts"))
+  allocator.withAllocatorSettings()
   const cli = await import(main)
   cli.runFsv()
 } else {
@@ -27,6 +31,6 @@ if (modern || main === built) {
     )
     process.exit(1)
   }
-  const r = spawnSync(pinned, [main, ...process.argv.slice(2)], { stdio: "inherit" })
+  const r = spawnSync(pinned, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: "inherit" }) // this launcher again, on the pinned Node
   process.exit(r.status ?? 1)
 }
