@@ -11,21 +11,24 @@
 import { inputDim, type EpisodeBatchData, type EpisodeShape } from "../../src/learners/recurrent.ts"
 import { sampleWithoutReplacement, type Stream } from "../../src/rng/Rng.ts"
 import type { Episode } from "./Episode.ts"
+import { type ArraySource, fresh } from "../../src/nn/scratch.ts"
 
-/** A batch of B episodes padded to T steps, as flat time-major arrays. */
-/** Pad and stack `episodes` (in order) into one time-major batch. */
-export const assembleBatch = (shape: EpisodeShape, episodes: ReadonlyArray<Episode>): EpisodeBatchData => {
+/**
+ * Pad and stack `episodes` (in order) into one time-major batch, in arrays from `arrays` (a
+ * `Scratch` reuses the previous batch's memory: the result is then valid until its next use).
+ */
+export const assembleBatch = (shape: EpisodeShape, episodes: ReadonlyArray<Episode>, arrays: ArraySource = fresh): EpisodeBatchData => {
   const { agents: N, actions: A, stateDim: SD } = shape
   const D = inputDim(shape)
   const B = episodes.length
   const T = Math.max(...episodes.map((e) => e.length))
-  const inputs = new Float32Array((T + 1) * B * N * D)
-  const state = new Float32Array((T + 1) * B * SD)
-  const avail = new Uint8Array((T + 1) * B * N * A)
-  const actions = new Int32Array(T * B * N)
-  const reward = new Float32Array(T * B)
-  const terminated = new Float32Array(T * B)
-  const mask = new Float32Array(T * B)
+  const inputs = arrays.f32("batch.inputs", (T + 1) * B * N * D)
+  const state = arrays.f32("batch.state", (T + 1) * B * SD)
+  const avail = arrays.u8("batch.avail", (T + 1) * B * N * A)
+  const actions = arrays.i32("batch.actions", T * B * N)
+  const reward = arrays.f32("batch.reward", T * B)
+  const terminated = arrays.f32("batch.terminated", T * B)
+  const mask = arrays.f32("batch.mask", T * B)
   episodes.forEach((ep, b) => {
     const L = ep.length
     for (let t = 0; t <= T; t++) {

@@ -30,6 +30,7 @@ import { agentShape, batchTensors, RECURRENT_ALGOS, type RecurrentLearner, type 
 import { type RngState, Stream, streamState } from "../../src/rng/Rng.ts"
 import type { Episode } from "./Episode.ts"
 import { assembleBatch, EpisodeBuffer } from "./EpisodeBuffer.ts"
+import { type ArraySource, fresh, Scratch } from "../../src/nn/scratch.ts"
 import { EpisodeRunner, replayEpisode, smacShape } from "./EpisodeRunner.ts"
 import { energySelector, epsilonGreedySelector, greedySelector } from "./selectors.ts"
 import { linearSchedule } from "../../src/core/schedule.ts"
@@ -118,9 +119,9 @@ export const streamLabels = (algo: string, map: string, seed: number) => ({
   own: (what: "init" | "act" | "replay" | "learn") => ["smac", algo, map, `seed ${seed}`, what]
 })
 
-/** Gumbel(0, 1) noise −log(−log U), U ~ U(0, 1) from `rng`. */
-export const gumbelNoise = (rng: Stream, n: number): Float32Array => {
-  const out = new Float32Array(n)
+/** Gumbel(0, 1) noise −log(−log U), U ~ U(0, 1) from `rng`, in an array from `arrays`. */
+export const gumbelNoise = (rng: Stream, n: number, arrays: ArraySource = fresh): Float32Array => {
+  const out = arrays.f32("gumbel", n)
   for (let k = 0; k < n; k++) {
     let u = rng.float()
     while (u === 0) u = rng.float()
@@ -144,12 +145,13 @@ export const learnerUpdate = (
   data: EpisodeBatchData,
   alpha: number,
   gumbel: Float32Array | undefined,
-  adam?: { readonly firstMoment: Float32Array; readonly step: number }
+  adam?: { readonly firstMoment: Float32Array; readonly step: number },
+  arrays: ArraySource = fresh
 ): void => {
   const { layout } = learner
   const targetNamed = layout.named([...targetTensors])
   const grad = withFastMatMulGradient(() => tidyArray(() => {
-    const batch = batchTensors(shape, data)
+    const batch = batchTensors(shape, data, arrays)
     const ctx = { alpha, gumbel: gumbel && tf.tensor4d(gumbel, [data.T, data.B, shape.agents, shape.actions]) }
     const loss = (...ps: Array<tf.Tensor>) => learner.loss(layout.named(ps), targetNamed, batch, ctx)
     const grads = tf.grads(loss)(layout.tensors(params, 1))
@@ -214,12 +216,13 @@ export const createSmacTrainer = (options: SmacTrainOptions, resume?: TrainerSta
     return actor
   }
 
+  const scratch = new Scratch() // the update's batch arrays, reused from one update to the next
   const update = (): void => {
     const started = performance.now()
-    const data = assembleBatch(shape, buffer.sample(replay, B))
-    const gumbel = learner.samplesNextActions ? gumbelNoise(learn, data.T * data.B * N * A) : undefined
+    const data = assembleBatch(shape, buffer.sample(replay, B), scratch)
+    const gumbel = learner.samplesNextActions ? gumbelNoise(learn, data.T * data.B * N * A, scratch) : undefined
     const alpha = alphaAt(tEnv)
-    learnerUpdate(learner, shape, params, squareAvg, targetTensors, data, alpha, gumbel, firstMoment && { firstMoment, step: updates + 1 })
+    learnerUpdate(learner, shape, params, squareAvg, targetTensors, data, alpha, gumbel, firstMoment && { firstMoment, step: updates + 1 }, scratch)
     updates++
     actor = undefined
     updateMillis += performance.now() - started

@@ -19,6 +19,7 @@ import { UNAVAILABLE } from "../nn/softValue.ts"
 import { lambdaReturns } from "../core/bellman.ts"
 import { chosenQ } from "../nn/chosenQ.ts"
 import { withoutTape } from "../nn/stopGradient.ts"
+import { type ArraySource, fresh } from "../nn/scratch.ts"
 import { defaultTraining, type Learner, TrainingFields, type TrainingSettings } from "./Learner.ts"
 
 /** The sizes of a SMAC-lite task as the agents and the mixers see them. */
@@ -163,13 +164,16 @@ export const agentShape = (shape: EpisodeShape, hidden: number): GruAgentShape =
 export const recurrentAgentSpecs = (shape: EpisodeShape, hidden: number): Array<ParamSpec> =>
   gruAgentSpecs("agent", agentShape(shape, hidden))
 
-/** Upload a batch. The caller disposes (e.g. inside tf.tidy). */
-export const batchTensors = (shape: EpisodeShape, data: EpisodeBatchData): SeqBatch => {
+/**
+ * Upload a batch. The caller disposes (e.g. inside tf.tidy), before `arrays` (a `Scratch`,
+ * whose memory the uploaded arrays may share on the native backend) is used again.
+ */
+export const batchTensors = (shape: EpisodeShape, data: EpisodeBatchData, arrays: ArraySource = fresh): SeqBatch => {
   const { T, B } = data
   const { agents: N, actions: A, stateDim: SD } = shape
-  const unavailable = new Float32Array(data.avail.length)
+  const unavailable = arrays.f32("tensors.unavailable", data.avail.length)
   for (let k = 0; k < unavailable.length; k++) unavailable[k] = data.avail[k] === 1 ? 0 : UNAVAILABLE
-  const oneHot = new Float32Array(T * B * N * A)
+  const oneHot = arrays.f32("tensors.oneHot", T * B * N * A)
   for (let k = 0; k < data.actions.length; k++) oneHot[k * A + data.actions[k]!] = 1
   return {
     T,
