@@ -32,6 +32,7 @@
  * gives NaN, these give 0 or −dy), where the loss is NaN already.
  */
 import * as tf from "@tensorflow/tfjs"
+import { gruNativeAvailable, type NodeBackend } from "./gruNative.ts"
 
 const swapLast = (x: tf.Tensor): tf.Tensor => {
   const r = x.rank
@@ -59,16 +60,11 @@ const fast: tf.GradConfig = {
   }
 }
 
-/** The members of tfjs-node's NodeJSKernelBackend used here (internal to tfjs-node 4.22, as in gruNative.ts). */
-interface NodeBackend extends tf.KernelBackend {
-  executeSingleOutput(name: string, attrs: Array<{ name: string; type: number; value: number }>, inputs: Array<tf.Tensor>): tf.Tensor
-  readonly binding: { readonly TF_ATTR_TYPE: number; readonly TF_FLOAT: number }
-}
-
-/** One TensorFlow op on float32 tensors (attribute T = float), as a tfjs tensor in the current scope. */
+/** One TensorFlow op on float32 tensors (attribute T = float), as a tfjs tensor in the current scope (tfjs-node's executeSingleOutput). */
 const nativeOp = (name: string, inputs: Array<tf.Tensor>): tf.Tensor => {
   const b = tf.backend() as NodeBackend
-  return b.executeSingleOutput(name, [{ name: "T", type: b.binding.TF_ATTR_TYPE, value: b.binding.TF_FLOAT }], inputs)
+  const [out] = b.binding.executeOp(name, [{ name: "T", type: b.binding.TF_ATTR_TYPE, value: b.binding.TF_FLOAT }], b.getInputTensorIds(inputs), 1)
+  return b.createOutputTensor(out!)
 }
 
 const nativeRelu: tf.GradConfig = {
@@ -110,7 +106,9 @@ export const setNativeGradients = (on: boolean): void => {
 
 /**
  * Run `f` (synchronous) with the gradients that suit the active backend: on wasm the
- * explicit-transpose matMul gradient, on tfjs-node ReLU's and |·|'s as TensorFlow ops (both above).
+ * explicit-transpose matMul gradient, on tfjs-node ReLU's and |·|'s as TensorFlow ops (both
+ * above) where its internals are those of the version they were written against
+ * (`gruNativeAvailable`), else tfjs's own.
  */
 export const withFastMatMulGradient = <A>(f: () => A): A =>
-  tf.getBackend() !== "tensorflow" ? withGradients([fast], f) : nativeGradients ? withGradients([nativeRelu, nativeAbs], f) : f()
+  tf.getBackend() !== "tensorflow" ? withGradients([fast], f) : nativeGradients && gruNativeAvailable() ? withGradients([nativeRelu, nativeAbs], f) : f()

@@ -55,8 +55,8 @@ interface Binding {
   readonly TF_ATTR_INT: number
 }
 
-/** The members of tfjs-node's NodeJSKernelBackend used here. */
-interface NodeBackend extends tf.KernelBackend {
+/** The members of tfjs-node's NodeJSKernelBackend used here (and by fastMatMulGrad.ts's native gradients). */
+export interface NodeBackend extends tf.KernelBackend {
   readonly binding: Binding
   getInputTensorIds(tensors: Array<tf.Tensor>): Array<number>
   createOutputTensor(metadata: OutputMetadata): tf.Tensor
