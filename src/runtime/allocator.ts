@@ -6,7 +6,7 @@
  * Why: glibc serves every block above its mmap threshold (128 KB at first, raised with use to at
  * most 32 MB) from a fresh mmap, unmaps it on free and trims the heap's top, so the next such
  * block faults its pages in again, zero-filled. On this project's 2-core VM a first touch costs
- * about 12 µs a 4 KB page (`npm run bench -- alloc`). MMM2's update holds blocks above the 32 MB
+ * 12–29 µs a 4 KB page (`npm run bench -- alloc`). MMM2's update holds blocks above the 32 MB
  * cap (the batch's inputs, 46 MB at T = 180, and the GRU's [T·R, 3H] values, 44 MB), so every
  * update faulted them in anew. With mmap off and the heap kept (`MALLOC_TUNABLES`), MMM2 QMIX
  * training under `pymarl` on node ran at 278 and 306 env steps/s against 201 and 202 (session 24,
